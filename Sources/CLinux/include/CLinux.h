@@ -1,0 +1,23 @@
+#ifndef SNC_CLINUX_H
+#define SNC_CLINUX_H
+
+// Linux calls that Glibc declares only under _GNU_SOURCE, which the Swift
+// Glibc module is not built with: splice(2), pipe2(2), accept4(2), the pipe-size fcntls
+//. Thin inline wrappers so Swift sees plain C functions.
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <sys/socket.h>
+
+int snc_pipe2(int fds[2], int flags);
+int snc_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+ssize_t snc_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
+int snc_set_pipe_size(int fd, int size);
+int snc_get_pipe_size(int fd);
+
+extern const unsigned int snc_splice_f_move;
+extern const unsigned int snc_splice_f_nonblock;
+extern const unsigned int snc_splice_f_more;
+
+#endif

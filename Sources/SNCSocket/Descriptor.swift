@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Calls on descriptors snc does not own, such as stdin and stdout.
+///
+/// snc never closes standard input or output; it only reads, writes and
+/// polls them, so these take a raw descriptor and leave ownership alone.
+package enum Descriptor {
+    /// Wraps `read(2)`; `.done(0)` is end of file.
+    package static func read(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
+        try retryingNonBlocking("read") { Glibc.read(descriptor, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Wraps `write(2)`.
+    package static func write(_ descriptor: CInt, _ buffer: UnsafeRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
+        try retryingNonBlocking("write") { Glibc.write(descriptor, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Writes all of `buffer`, waiting with poll(2) whenever the descriptor is full.
+    package static func writeAll(_ descriptor: CInt, _ buffer: UnsafeRawBufferPointer) throws(SyscallError) {
+        var offset = 0
+        while offset < buffer.count {
+            switch try write(descriptor, UnsafeRawBufferPointer(rebasing: buffer[offset...])) {
+            case .done(let count): offset += count
+            case .wouldBlock:
+                var entry = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
+                _ = try Poll.wait(&entry, timeoutMilliseconds: -1)
+            }
+        }
+    }
+
+    package static func isNonBlocking(_ descriptor: CInt) throws(SyscallError) -> Bool {
+        let flags = try retrying("fcntl") { fcntl(descriptor, F_GETFL) }
+        return flags & O_NONBLOCK != 0
+    }
+
+    /// Sets or clears O_NONBLOCK.
+    package static func setNonBlocking(_ descriptor: CInt, _ on: Bool) throws(SyscallError) {
+        let flags = try retrying("fcntl") { fcntl(descriptor, F_GETFL) }
+        let wanted = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK
+        if wanted != flags {
+            _ = try retrying("fcntl") { fcntl(descriptor, F_SETFL, wanted) }
+        }
+    }
+
+    /// What kind of file a descriptor is, to choose between splice and read/write.
+    package enum Kind: Sendable { case pipe, socket, regularFile, characterDevice, other }
+
+    /// Wraps `fstat(2)`.
+    package static func kind(of descriptor: CInt) throws(SyscallError) -> Kind {
+        var info = stat()
+        _ = try retrying("fstat") { fstat(descriptor, &info) }
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO: return .pipe
+        case S_IFSOCK: return .socket
+        case S_IFREG: return .regularFile
+        case S_IFCHR: return .characterDevice
+        default: return .other
+        }
+    }
+}

@@ -1,0 +1,124 @@
+"""Shared fixtures for the end-to-end tests.
+
+Every test drives the built `snc` binary (SNC_BIN, or the release build) and
+real peers (nc, ncat, python3, sshd) over loopback only. Every process a test
+starts is registered with `procs` and killed by PID when the test ends.
+"""
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def snc_path() -> str:
+    path = os.environ.get("SNC_BIN") or str(ROOT / ".build" / "release" / "snc")
+    if not os.access(path, os.X_OK):
+        pytest.exit(f"snc binary not found at {path}: build it with `swift build -c release`", returncode=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def snc() -> str:
+    return snc_path()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def free_port(family=socket.AF_INET, kind=socket.SOCK_STREAM, host="127.0.0.1") -> int:
+    """A port that was free a moment ago, for tools that cannot bind port 0 and report it."""
+    with socket.socket(family, kind) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, host="127.0.0.1", timeout=10.0, family=socket.AF_INET) -> None:
+    """Waits until something accepts TCP connections on host:port (bounded)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listening on {host}:{port} after {timeout}s")
+
+
+def wait_for_listen(port: int, timeout=10.0, proto="tcp") -> None:
+    """Waits until a socket is bound/listening on port, without connecting to it
+    (a connection would use up a one-shot listener). Reads /proc/net/*."""
+    deadline = time.monotonic() + timeout
+    hexport = f":{port:04X}"
+    files = ["/proc/net/tcp", "/proc/net/tcp6"] if proto == "tcp" else ["/proc/net/udp", "/proc/net/udp6"]
+    while time.monotonic() < deadline:
+        for name in files:
+            try:
+                lines = Path(name).read_text().splitlines()[1:]
+            except FileNotFoundError:
+                continue
+            for line in lines:
+                fields = line.split()
+                # local address is field 1; state 0A is LISTEN, 07 is a bound UDP socket
+                if fields[1].endswith(hexport) and fields[3] in ("0A", "07"):
+                    return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing bound on port {port} after {timeout}s")
+
+
+def wait_for_unix(path: str, timeout=10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{path} did not appear after {timeout}s")
+
+
+class Procs:
+    """Starts processes for one test and kills every one of them, by PID, at the end."""
+
+    def __init__(self):
+        self.started: list[subprocess.Popen] = []
+
+    def start(self, args, **kwargs) -> subprocess.Popen:
+        kwargs.setdefault("stdin", subprocess.DEVNULL)
+        kwargs.setdefault("stdout", subprocess.PIPE)
+        kwargs.setdefault("stderr", subprocess.PIPE)
+        proc = subprocess.Popen([str(a) for a in args], **kwargs)
+        self.started.append(proc)
+        return proc
+
+    def cleanup(self):
+        for proc in self.started:
+            if proc.poll() is None:
+                try:
+                    os.kill(proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            for stream in (proc.stdin, proc.stdout, proc.stderr):
+                if stream:
+                    stream.close()
+
+
+@pytest.fixture
+def procs():
+    manager = Procs()
+    yield manager
+    manager.cleanup()
+
+
+def run(args, input=None, timeout=30, **kwargs) -> subprocess.CompletedProcess:
+    """Runs a command to completion (bounded) and captures its output as bytes."""
+    return subprocess.run([str(a) for a in args], input=input, capture_output=True, timeout=timeout, **kwargs)

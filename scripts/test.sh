@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, builds snc (release), runs the
+# Swift unit tests, then the end-to-end tests that drive the built binary
+# against nc, ncat, python3 and a private sshd on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+swift build -c release
+swift test -c release
+export SNC_BIN="$PWD/.build/release/snc"
+python3 -m pytest -q Tests/e2e "$@"
