@@ -40,7 +40,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SNCSocketTests", dependencies: ["SNCSocket"]),
-        .testTarget(name: "SNCLabTests", dependencies: ["SNCLab"]),
+        .testTarget(
+            name: "SNCLabTests",
+            dependencies: ["SNCLab", "SNCSocket", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

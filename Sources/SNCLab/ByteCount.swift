@@ -7,7 +7,7 @@ package enum ByteCount {
         var body = Substring(text.trimmedOfSpaces())
         guard !body.isEmpty else { return nil }
         var multiplier = 1
-        for suffix in ["iB", "B"] where body.hasSuffix(suffix) && body.count > suffix.count {
+        for suffix in ["ib", "b"] where body.lowercased().hasSuffix(suffix) && body.count > suffix.count {
             body = body.dropLast(suffix.count)
             break
         }

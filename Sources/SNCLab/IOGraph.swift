@@ -4,11 +4,11 @@
 /// bytes per interval as a second line on its own scale. One panel per
 /// level, all on the same time scale so levels can be compared.
 package enum IOGraph {
-    static let width = 960.0
+    static let width = 1040.0
     static let panelHeight = 170.0
     static let left = 70.0
     static let right = 80.0
-    static let top = 56.0
+    static let top = 84.0
     static let gap = 46.0
 
     package static func svg(for report: LoadReport) -> String {
@@ -21,7 +21,7 @@ package enum IOGraph {
         <title>snc load IO graph: \(escape(report.target))</title>
         <rect width="100%" height="100%" fill="white"/>
         <text x="\(left)" y="20" font-size="15" font-weight="bold">IO graph: \(escape(report.target)), \(report.messageBytes)-byte messages, \(report.engine) engine (per \(levels.first?.ioGraph.intervalMilliseconds ?? 100) ms)</text>
-        <g class="legend" transform="translate(\(left),38)">
+        <g class="legend" transform="translate(\(left),44)">
         <line x1="0" y1="-4" x2="24" y2="-4" stroke="#1f77b4" stroke-width="2"/><text x="30" y="0">completed exchanges</text>
         <rect x="180" y="-10" width="12" height="12" fill="#d62728"/><text x="198" y="0">errors (failed clients)</text>
         <line x1="360" y1="-4" x2="384" y2="-4" stroke="#2ca02c" stroke-width="1.5" stroke-dasharray="5,3"/><text x="390" y="0">bytes (right scale)</text>
@@ -39,24 +39,32 @@ package enum IOGraph {
         let series = level.ioGraph
         let plotWidth = width - left - right
         let interval = Double(series.intervalMilliseconds) / 1000
-        let countScale = niceCeiling(Double(max(series.completed.max() ?? 0, series.errors.max() ?? 0, 1)))
-        let byteScale = niceCeiling(Double(max(series.bytes.max() ?? 0, 1)))
+        let countAxis = Axis(maximum: Double(max(series.completed.max() ?? 0, series.errors.max() ?? 0, 1)))
+        let maximumBytes = Double(max(series.bytes.max() ?? 0, 1))
+        // The byte axis counts in the largest binary unit below the maximum, so ticks are round (256 KiB, 1 MiB).
+        let units: [(Double, String)] = [(1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
+        let (unit, unitName) = units.first { maximumBytes >= $0.0 } ?? (1, "B")
+        let byteAxis = Axis(maximum: maximumBytes / unit)
+        let countScale = countAxis.top
+        let byteScale = byteAxis.top * unit
         let xOf = { (seconds: Double) in left + seconds / longest * plotWidth }
         let yOf = { (value: Double, scale: Double) in y + panelHeight - value / scale * panelHeight }
 
         var out = "<g class=\"panel\" data-clients=\"\(level.concurrency)\">\n"
         var title = "\(level.concurrency) clients at once: \(level.completed) completed, \(level.failed) failed in \(Decimal3.format(level.seconds, digits: 2)) s"
-        if !level.trouble.isEmpty { title += " (\(level.trouble.joined(separator: ", ")))" }
-        out += "<text x=\"\(left)\" y=\"\(fmt(y - 8))\" font-weight=\"bold\"\(isFirstTrouble ? " fill=\"#d62728\"" : "")>\(escape(title))\(isFirstTrouble ? " (errors start here)" : "")</text>\n"
+        if !level.trouble.isEmpty { title += ": " + level.trouble.joined(separator: ", ") }
+        if isFirstTrouble { title += " (trouble starts here)" }
+        out += "<text x=\"\(left)\" y=\"\(fmt(y - 8))\" font-weight=\"bold\"\(level.trouble.isEmpty ? "" : " fill=\"#d62728\"")>\(escape(title))</text>\n"
         out += "<rect x=\"\(left)\" y=\"\(fmt(y))\" width=\"\(fmt(plotWidth))\" height=\"\(fmt(panelHeight))\" fill=\"#fafafa\" stroke=\"#999\"/>\n"
 
-        // Grid and axes: 4 horizontal lines, a tick every "nice" number of seconds.
-        for step in 0...4 {
-            let value = countScale * Double(step) / 4
+        // Grid: a line at each tick of the count axis; the byte axis is labelled at its own ticks.
+        for value in countAxis.ticks {
             let lineY = yOf(value, countScale)
             out += "<line x1=\"\(left)\" y1=\"\(fmt(lineY))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(lineY))\" stroke=\"#e0e0e0\"/>"
-            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(lineY + 4))\" text-anchor=\"end\">\(compact(value))</text>"
-            out += "<text x=\"\(fmt(left + plotWidth + 6))\" y=\"\(fmt(lineY + 4))\" fill=\"#2ca02c\">\(ByteCount.describe(byteScale * Double(step) / 4))</text>\n"
+            out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(lineY + 4))\" text-anchor=\"end\">\(compact(value))</text>\n"
+        }
+        for value in byteAxis.ticks {
+            out += "<text x=\"\(fmt(left + plotWidth + 6))\" y=\"\(fmt(yOf(value * unit, byteScale) + 4))\" fill=\"#2ca02c\">\(Seconds.format(value)) \(unitName)</text>\n"
         }
         let tick = niceStep(longest / 8)
         var second = 0.0
@@ -87,12 +95,22 @@ package enum IOGraph {
         return "<polyline \(attributes) points=\"\(points.joined(separator: " "))\"/>\n"
     }
 
-    /// 1, 2, 5, 10, 20, 50... at or above `value`.
-    static func niceCeiling(_ value: Double) -> Double {
-        var magnitude = 1.0
-        while magnitude * 10 <= value { magnitude *= 10 }
-        for factor in [1.0, 2.0, 5.0, 10.0] where factor * magnitude >= value { return factor * magnitude }
-        return 10 * magnitude
+    /// A value axis from 0 with 2 to 5 round ticks (steps of 1, 2 or 5 times a power of ten).
+    struct Axis {
+        let step: Double
+        let top: Double
+
+        init(maximum: Double) {
+            var magnitude = 1.0
+            while magnitude * 10 <= maximum / 4 { magnitude *= 10 }
+            let steps = [1.0, 2.0, 5.0, 10.0].map { $0 * magnitude }
+            step = steps.first { maximum / $0 <= 5 } ?? 10 * magnitude
+            top = max(step, (maximum / step).rounded(.up) * step)
+        }
+
+        var ticks: [Double] {
+            stride(from: 0.0, through: top + step / 2, by: step).map { $0 }
+        }
     }
 
     /// 0.1, 0.2, 0.5, 1, 2, 5... at or above `value`.

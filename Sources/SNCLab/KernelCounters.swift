@@ -113,6 +113,17 @@ package struct SystemFigures: Codable, Sendable, Equatable {
     package var localPortLow: Int?
     package var localPortHigh: Int?
 
+    package init(somaxconn: Int? = nil, maxSynBacklog: Int? = nil, syncookies: Int? = nil, abortOnOverflow: Int? = nil,
+                 timeWaitReuse: Int? = nil, localPortLow: Int? = nil, localPortHigh: Int? = nil) {
+        self.somaxconn = somaxconn
+        self.maxSynBacklog = maxSynBacklog
+        self.syncookies = syncookies
+        self.abortOnOverflow = abortOnOverflow
+        self.timeWaitReuse = timeWaitReuse
+        self.localPortLow = localPortLow
+        self.localPortHigh = localPortHigh
+    }
+
     package var localPortCount: Int? {
         guard let localPortLow, let localPortHigh else { return nil }
         return localPortHigh - localPortLow + 1

@@ -163,10 +163,13 @@ package struct LevelReport: Codable, Sendable, Equatable {
     static func troubleSigns(failed: Int, counters: KernelCounters) -> [String] {
         var signs: [String] = []
         if failed > 0 { signs.append("\(failed) failed") }
-        for (key, words) in [("TcpExt.ListenOverflows", "accept queue overflows"), ("TcpExt.ListenDrops", "listen drops"),
-                             ("TcpExt.TCPSynRetrans", "SYN retransmits")] where counters[key] > 0 {
-            signs.append("\(counters[key]) \(words)")
-        }
+        let overflows = counters["TcpExt.ListenOverflows"]
+        if overflows > 0 { signs.append("\(overflows) accept queue overflows") }
+        // ListenDrops includes the overflows; only the rest is news.
+        let otherDrops = counters["TcpExt.ListenDrops"] - overflows
+        if otherDrops > 0 { signs.append("\(otherDrops) other listen drops") }
+        let synRetransmits = counters["TcpExt.TCPSynRetrans"]
+        if synRetransmits > 0 { signs.append("\(synRetransmits) SYN retransmits") }
         return signs
     }
 

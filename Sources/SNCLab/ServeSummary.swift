@@ -15,6 +15,23 @@ package struct ServeSummary: Sendable, Equatable {
     package var threadPauses: Int
     package var seconds: Double
 
+    package init(accepted: Int, active: Int, peakActive: Int, succeeded: Int, tooLong: Int, idle: Int, reset: Int, failed: Int,
+                 turnedAway: Int, bytesReceived: Int, acceptPauses: Int, threadPauses: Int, seconds: Double) {
+        self.accepted = accepted
+        self.active = active
+        self.peakActive = peakActive
+        self.succeeded = succeeded
+        self.tooLong = tooLong
+        self.idle = idle
+        self.reset = reset
+        self.failed = failed
+        self.turnedAway = turnedAway
+        self.bytesReceived = bytesReceived
+        self.acceptPauses = acceptPauses
+        self.threadPauses = threadPauses
+        self.seconds = seconds
+    }
+
     /// The summary lines, each starting "summary: ".
     package var lines: [String] {
         let rate = seconds > 0 ? Double(accepted) / seconds : 0
