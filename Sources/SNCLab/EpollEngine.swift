@@ -166,12 +166,17 @@ private struct EpollLoop: ~Copyable {
     private mutating func advance(_ connection: LiveConnection, in slot: Int, event: Epoll.Event?) {
         do throws(SyscallError) {
             if connection.phase == .connecting {
-                let pending = try connection.socket.option(level: SOL_SOCKET, name: SO_ERROR)
-                if pending != 0 { throw SyscallError("connect", code: pending) }
+                // EPOLLOUT alone means the handshake finished; only an error flag needs SO_ERROR.
+                if event.map({ $0.isBroken }) ?? true {
+                    let pending = try connection.socket.option(level: SOL_SOCKET, name: SO_ERROR)
+                    if pending != 0 { throw SyscallError("connect", code: pending) }
+                }
                 guard let event, event.isWritable else { return }
                 connection.connectedAt = MonotonicClock.now()
                 connection.phase = .intro
                 connection.deadline = MonotonicClock.now() + run.timeoutNanoseconds
+                // The intro comes after the server's accept: an EPOLLIN edge will say so.
+                guard event.isReadable else { return }
             }
             if connection.phase == .intro {
                 guard let done = try readIntro(connection) else { return }
@@ -184,9 +189,11 @@ private struct EpollLoop: ~Copyable {
                 try connection.socket.shutdown(.write)
                 connection.phase = .receipt
                 connection.deadline = MonotonicClock.now() + run.timeoutNanoseconds
+                // The receipt cannot be here yet: the server answers our end of file. Wait for its edge.
+                return
             }
             if connection.phase == .receipt {
-                guard try readReceipt(connection) else { return }
+                guard try readReceipt(connection, peerClosed: event?.hasPeerClosed ?? false) else { return }
                 let expected = run.configuration.message.expectedReceipt(for: connection.stamp)
                 finish(connection, in: slot, outcome: connection.reply == expected ? .completed : .badReceipt)
             }
@@ -237,14 +244,18 @@ private struct EpollLoop: ~Copyable {
         return true
     }
 
-    /// True once the server has closed after its reply.
-    private func readReceipt(_ connection: LiveConnection) throws(SyscallError) -> Bool {
+    /// True once the server has closed after its reply. A short read with
+    /// no end of file in sight means the queue is drained: the next edge
+    /// (EPOLLRDHUP with the server's FIN) says when to read again, which
+    /// saves a read that would only say EAGAIN.
+    private func readReceipt(_ connection: LiveConnection, peerClosed: Bool) throws(SyscallError) -> Bool {
         while true {
             switch try connection.socket.read(into: scratch) {
             case .done(0): return true
             case .done(let count):
                 connection.received += count
                 if connection.reply.count < BlockingClient.replyLimit { connection.reply.append(contentsOf: scratch[0..<count]) }
+                if count < scratch.count && !peerClosed { return false }
             case .wouldBlock: return false
             }
         }

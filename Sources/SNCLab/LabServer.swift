@@ -78,6 +78,12 @@ package final class LabServer {
                 try socket.setReuseAddress()
                 if address.family == AF_INET6 && configuration.address == nil { try socket.setIPv6Only(false) }
                 try socket.bind(to: address)
+                if let idle = configuration.idleTimeout {
+                    // Accepted sockets inherit these, which saves two calls per client.
+                    let milliseconds = max(1, Int((idle * 1000).rounded()))
+                    try socket.setReceiveTimeout(milliseconds: milliseconds)
+                    try socket.setSendTimeout(milliseconds: milliseconds)
+                }
                 try socket.listen(backlog: configuration.backlog)
                 return socket
             } catch {

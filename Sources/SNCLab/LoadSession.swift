@@ -20,8 +20,9 @@ package struct LoadSession {
         self.showsProgress = showsProgress
     }
 
-    /// Runs every level (SIGINT stops after the level in progress, a second
-    /// SIGINT drops its clients in flight); `onLevel` sees each level as it ends.
+    /// Runs every level (SIGINT stops starting clients and ends the run after
+    /// the clients in flight finish; a second SIGINT stops waiting for them);
+    /// `onLevel` sees each level as it ends.
     package func run(signals: borrowing SignalDescriptor, onLevel: (LevelReport) -> Void) -> LoadReport {
         var reports: [LevelReport] = []
         var interrupted = false
@@ -79,12 +80,13 @@ package struct LoadSession {
             var entry = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
             _ = try? Poll.wait(&entry, timeoutMilliseconds: 20)
             if entry[0].revents != 0, (try? signals.next()) != nil {
-                if interrupted {
-                    run.aborting.store(true, ordering: .relaxed)
-                } else {
-                    interrupted = true
-                }
                 run.stopping.store(true, ordering: .relaxed)
+                if interrupted {
+                    // A second signal: stop waiting for clients in flight; report what finished.
+                    run.aborting.store(true, ordering: .relaxed)
+                    break
+                }
+                interrupted = true
             }
             let now = MonotonicClock.now()
             if showsProgress, now &- lastDrawn >= 200_000_000 {

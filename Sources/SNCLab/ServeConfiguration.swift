@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Everything `snc serve` was asked to do, fixed before the first accept.
 package struct ServeConfiguration: Sendable {
     /// The address to listen on; nil means every address (IPv6 and IPv4 on one socket where possible).
@@ -49,9 +53,9 @@ package struct ServeConfiguration: Sendable {
         self.threadStackSize = threadStackSize
     }
 
-    /// SOMAXCONN (4096 on current Linux); the kernel caps larger backlogs at
-    /// net.core.somaxconn anyway.
-    package static var systemMaxBacklog: CInt { 4096 }
+    /// SOMAXCONN from <sys/socket.h> (4096 on current Linux); the kernel
+    /// caps any backlog at net.core.somaxconn anyway.
+    package static var systemMaxBacklog: CInt { CInt(SOMAXCONN) }
 
     /// Makes an intro into exactly one line: any newline inside becomes a
     /// space and one newline ends it, so a client can read up to the first `\n`.

@@ -7,8 +7,10 @@ import Glibc
 /// One client of `snc serve`, handled start to finish on its own thread with
 /// blocking calls, as the lab's thread-per-connection server does.
 ///
-/// Idle detection costs no extra calls: SO_RCVTIMEO/SO_SNDTIMEO make a read
-/// or write that waits longer than --idle-timeout return EAGAIN.
+/// Idle detection costs no extra calls: SO_RCVTIMEO/SO_SNDTIMEO, set once on
+/// the listener and inherited by every accepted socket (Linux copies them in
+/// sk_clone_lock), make a read or write that waits longer than
+/// --idle-timeout return EAGAIN.
 struct ServedClient: ~Copyable {
     let socket: Socket
     let configuration: ServeConfiguration
@@ -25,11 +27,6 @@ struct ServedClient: ~Copyable {
     func serve() -> (bytes: Int, outcome: ServedOutcome) {
         var received = 0
         do {
-            if let idle = configuration.idleTimeout {
-                let milliseconds = max(1, Int((idle * 1000).rounded()))
-                try socket.setReceiveTimeout(milliseconds: milliseconds)
-                try socket.setSendTimeout(milliseconds: milliseconds)
-            }
             guard try send(configuration.intro) else { return (0, .idle) }
 
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)

@@ -23,6 +23,8 @@ package struct Epoll: ~Copyable {
 
         package var isReadable: Bool { flags & snc_epollin != 0 }
         package var isWritable: Bool { flags & snc_epollout != 0 }
+        /// EPOLLRDHUP: the peer has shut down its writing side (its FIN arrived).
+        package var hasPeerClosed: Bool { flags & snc_epollrdhup != 0 }
         /// EPOLLERR or EPOLLHUP: the socket has an error pending or is closed both ways.
         package var isBroken: Bool { flags & (snc_epollerr | snc_epollhup) != 0 }
     }

@@ -63,8 +63,7 @@ struct LoadCommand: ParsableCommand {
     var ownsHost = false
 
     func validate() throws {
-        guard let port = Port(port) else { throw ValidationError("invalid port: \(port)") }
-        _ = port
+        guard Port(port) != nil else { throw ValidationError("invalid port: \(port)") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         if let connections, connections < 1 { throw ValidationError("--connections must be at least 1") }
         if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be more than 0 seconds") }
