@@ -144,6 +144,26 @@ def test_idle_client_is_told_and_closed(snc, procs, tmp_path):
     assert "idle timeout" in out and "1 idle" in out
 
 
+def test_client_that_vanishes_mid_message_is_timed_out(snc, procs, tmp_path):
+    """Half a message, then silence (no FIN, no RST): the idle timeout ends it."""
+    proc, port, log = start_serve(procs, snc, tmp_path, "--idle-timeout", "1")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        read_line(sock)
+        sock.sendall(b"x" * 5000)
+        assert read_all(sock) == b"error: idle for 1 s, closing\n"
+    code, out = stop_serve(proc, log)
+    assert ": 5000 bytes in " in out and "idle timeout" in out
+
+
+def test_backlog_reaches_listen(snc, procs, tmp_path):
+    """ss shows a listening socket's backlog in its Send-Q column."""
+    proc, port, log = start_serve(procs, snc, tmp_path, "--backlog", "17")
+    listing = run(["ss", "-lnt", f"sport = :{port}"], timeout=10).stdout.decode().splitlines()
+    rows = [line.split() for line in listing[1:] if line.strip()]
+    assert rows and rows[0][0] == "LISTEN" and rows[0][2] == "17"
+    stop_serve(proc, log)
+
+
 def test_reset_mid_message_is_logged_and_server_carries_on(snc, procs, tmp_path):
     proc, port, log = start_serve(procs, snc, tmp_path)
     sock = socket.create_connection(("127.0.0.1", port), timeout=10)
