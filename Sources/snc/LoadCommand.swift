@@ -26,7 +26,7 @@ struct LoadCommand: ParsableCommand {
     @Argument(help: "The server's port.")
     var port: String
 
-    @Option(name: [.short, .long], help: "Clients in flight at once.")
+    @Option(name: [.short, .long], help: "Clients in flight at once (default: 10).")
     var concurrency: Int?
 
     @Option(name: [.customShort("n"), .long], help: "Connections to make in all (per level with --sweep; default max(1000, 2 x clients)).")

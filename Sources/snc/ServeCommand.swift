@@ -10,6 +10,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the lab server: a thread per client, intro line, message, SHA-256 receipt.",
+        usage: "snc serve [<options>] [<address>] <port>",
         discussion: """
             Protocol: on accept the server sends one intro line. The client sends its message \
             (any bytes) and half-closes its write side (Ctrl-D, nc -N, shutdown(SHUT_WR)). The \
@@ -18,7 +19,7 @@ struct ServeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Address to listen on (default: every address), then the port (0: any free port).", valueName: "address"))
+    @Argument(help: ArgumentHelp("Address to listen on (default: every address, IPv6 and IPv4), then the port (0: any free port, printed).", valueName: "address> <port"))
     var words: [String] = []
 
     @Option(help: "Listen backlog: connections the kernel queues until accepted (capped by net.core.somaxconn).")
