@@ -30,6 +30,23 @@ package struct LoadReport: Codable, Sendable, Equatable {
         notes = Self.notes(for: self)
     }
 
+    /// Encodes every key, `first_trouble_concurrency` as null when no level
+    /// had trouble (the synthesized encoder would leave the key out).
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(target, forKey: .target)
+        try container.encode(targetIsLoopback, forKey: .targetIsLoopback)
+        try container.encode(engine, forKey: .engine)
+        try container.encode(messageBytes, forKey: .messageBytes)
+        try container.encode(timeoutSeconds, forKey: .timeoutSeconds)
+        try container.encode(sources, forKey: .sources)
+        try container.encode(system, forKey: .system)
+        try container.encode(levels, forKey: .levels)
+        try container.encode(firstTroubleConcurrency, forKey: .firstTroubleConcurrency)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(interrupted, forKey: .interrupted)
+    }
+
     /// Explains the trouble a run saw: which limit was hit and how it shows.
     static func notes(for report: LoadReport) -> [String] {
         var notes: [String] = []

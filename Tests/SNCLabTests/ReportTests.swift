@@ -116,6 +116,8 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(json.contains("\"first_trouble_concurrency\""))
         #expect(json.contains("\"connections_per_second\""))
         #expect(json.contains("\"io_graph\""))
+        let clean = try ReportJSON.encode(report([level(10, [record(at: 1)])]))
+        #expect(clean.contains("\"first_trouble_concurrency\" : null"))
     }
 }
 
