@@ -10,6 +10,7 @@ packages=(
     openssh-server openssh-client  # a real sshd for the forward tests
     mandoc                       # man page lint
     iproute2                     # ss, nstat for the load report
+    strace                       # the load tests prove a refused run opens no socket
 )
 
 missing=()

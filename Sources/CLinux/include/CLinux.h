@@ -20,4 +20,6 @@ extern const unsigned int snc_splice_f_move;
 extern const unsigned int snc_splice_f_nonblock;
 extern const unsigned int snc_splice_f_more;
 
+#include "CLinuxEvents.h"
+
 #endif

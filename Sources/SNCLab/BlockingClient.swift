@@ -1,0 +1,105 @@
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One load client with blocking calls, as a thread-per-client tester runs
+/// it: connect (bounded by --timeout), read the intro line, send the
+/// message, half-close, read the receipt to end of file, check it.
+struct BlockingClient {
+    let run: LevelRun
+    /// Scratch space for the intro and the receipt, owned by the worker thread.
+    let buffer: UnsafeMutableRawBufferPointer
+
+    /// The intro and the receipt are short lines; anything longer is wrong.
+    static let replyLimit = 4096
+
+    func exchange(index: Int) -> ClientRecord {
+        let started = MonotonicClock.now()
+        var connectNanoseconds: UInt64?
+        var sent = 0
+        var received = 0
+        let outcome: ClientOutcome
+        do {
+            outcome = try attempt(index: index, started: started, connected: &connectNanoseconds, sent: &sent, received: &received)
+        } catch {
+            outcome = ClientOutcome(error: error)
+        }
+        let finished = MonotonicClock.now()
+        return ClientRecord(
+            finishedAt: finished &- run.startedAt,
+            connectNanoseconds: connectNanoseconds,
+            totalNanoseconds: finished &- started,
+            bytesSent: sent,
+            bytesReceived: received,
+            outcome: outcome
+        )
+    }
+
+    private func attempt(index: Int, started: UInt64, connected: inout UInt64?, sent: inout Int, received: inout Int) throws(SyscallError) -> ClientOutcome {
+        let configuration = run.configuration
+        let target = configuration.target
+        let socket = try Socket(family: target.family, type: CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue))
+        if let source = run.source(for: index) {
+            try socket.setBindAddressNoPort()
+            try socket.bind(to: source)
+        }
+        if try !socket.connect(to: target) {
+            var entry = [pollfd(fd: socket.descriptor, events: Int16(POLLOUT), revents: 0)]
+            let deadline = Deadline(milliseconds: run.timeoutMilliseconds)
+            while try Poll.wait(&entry, timeoutMilliseconds: deadline.remainingMilliseconds) == 0 {
+                if deadline.hasPassed { return .connectTimedOut }
+            }
+            let pending = try socket.option(level: SOL_SOCKET, name: SO_ERROR)
+            if pending != 0 { throw SyscallError("connect", code: pending) }
+        }
+        connected = MonotonicClock.now() &- started
+        try socket.setNonBlocking(false)
+        try socket.setReceiveTimeout(milliseconds: run.timeoutMilliseconds)
+        try socket.setSendTimeout(milliseconds: run.timeoutMilliseconds)
+
+        // The intro: everything up to the first newline.
+        intro: while true {
+            switch try socket.read(into: buffer) {
+            case .done(0): return .badReceipt
+            case .done(let count):
+                received += count
+                if buffer[0..<count].contains(UInt8(ascii: "\n")) { break intro }
+                if received > Self.replyLimit { return .badReceipt }
+            case .wouldBlock: return .replyTimedOut
+            }
+        }
+
+        let message = configuration.message
+        let stamp = message.stamp(for: index)
+        let total = message.body.count + stamp.count
+        while sent < total {
+            let result = message.body.withUnsafeBytes { body in
+                stamp.withUnsafeBytes { tail in
+                    let skipBody = min(sent, body.count)
+                    let skipTail = sent - skipBody
+                    return Result { () throws(SyscallError) in
+                        try socket.write(UnsafeRawBufferPointer(rebasing: body[skipBody...]), UnsafeRawBufferPointer(rebasing: tail[skipTail...]))
+                    }
+                }
+            }
+            switch try result.get() {
+            case .done(let count): sent += count
+            case .wouldBlock: return .replyTimedOut
+            }
+        }
+        try socket.shutdown(.write)
+
+        var reply: [UInt8] = []
+        receipt: while true {
+            switch try socket.read(into: buffer) {
+            case .done(0): break receipt
+            case .done(let count):
+                received += count
+                if reply.count < Self.replyLimit { reply.append(contentsOf: buffer[0..<count]) }
+            case .wouldBlock: return .replyTimedOut
+            }
+        }
+        return reply == message.expectedReceipt(for: stamp) ? .completed : .badReceipt
+    }
+}

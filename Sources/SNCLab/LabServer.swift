@@ -1,0 +1,245 @@
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why `snc serve` could not start or had to stop.
+package enum ServeError: Error, CustomStringConvertible {
+    case resolve(ResolveError)
+    case system(SyscallError)
+    case noAddress(String)
+
+    package var description: String {
+        switch self {
+        case .resolve(let error): "\(error)"
+        case .system(let error): "\(error)"
+        case .noAddress(let host): "\(host): no address to listen on"
+        }
+    }
+}
+
+/// The lab's multithreaded server: an accept loop that hands every client to
+/// a thread of its own right after accept(2) and never waits on a client.
+///
+/// The loop polls three descriptors: the listener, a wake-up pipe that
+/// finishing clients write to when the loop has paused (at --max-clients, or
+/// when accept ran out of file descriptors), and a signalfd for SIGINT and
+/// SIGTERM. Paused, it leaves new clients in the kernel's accept queue.
+package final class LabServer {
+    package let configuration: ServeConfiguration
+    package let statistics = ServerStatistics()
+    /// Where the listener is bound (with the real port when 0 was asked for).
+    package let boundAddress: SocketAddress
+    /// The listening socket, held by reference so that the loop can borrow
+    /// it and `run` can close it (by dropping the holder) to stop accepting.
+    private final class Listener {
+        let socket: Socket
+        init(_ socket: consuming Socket) { self.socket = socket }
+    }
+    private var listener: Listener?
+    private let log: ServeLog
+    private let wakeup: Wakeup
+
+    /// Creates, binds and listens; no client is accepted until `run`.
+    package init(configuration: ServeConfiguration) throws(ServeError) {
+        self.configuration = configuration
+        log = ServeLog(quiet: configuration.quiet)
+        do {
+            wakeup = try Wakeup()
+        } catch {
+            throw .system(error)
+        }
+        let socket = try Self.listen(configuration)
+        do {
+            boundAddress = try socket.localAddress()
+            try socket.setNonBlocking(true)
+        } catch {
+            throw .system(error)
+        }
+        listener = Listener(socket)
+    }
+
+    private static func listen(_ configuration: ServeConfiguration) throws(ServeError) -> Socket {
+        let candidates: [SocketAddress]
+        if let host = configuration.address {
+            do {
+                candidates = try Resolver.resolve(host: host, port: configuration.port, passive: true)
+            } catch {
+                throw .resolve(error)
+            }
+        } else {
+            // One dual-stack socket on :: takes IPv4 clients too; 0.0.0.0 if IPv6 is off.
+            candidates = [.any(family: AF_INET6, port: configuration.port), .any(family: AF_INET, port: configuration.port)]
+        }
+        var lastError: SyscallError?
+        for address in candidates {
+            do {
+                let socket = try Socket(family: address.family, type: CInt(SOCK_STREAM.rawValue))
+                try socket.setReuseAddress()
+                if address.family == AF_INET6 && configuration.address == nil { try socket.setIPv6Only(false) }
+                try socket.bind(to: address)
+                if let idle = configuration.idleTimeout {
+                    // Accepted sockets inherit these, which saves two calls per client.
+                    let milliseconds = max(1, Int((idle * 1000).rounded()))
+                    try socket.setReceiveTimeout(milliseconds: milliseconds)
+                    try socket.setSendTimeout(milliseconds: milliseconds)
+                }
+                try socket.listen(backlog: configuration.backlog)
+                return socket
+            } catch {
+                lastError = error
+            }
+        }
+        if let lastError { throw .system(lastError) }
+        throw .noAddress(configuration.address ?? "*")
+    }
+
+    /// Serves until SIGINT or SIGTERM arrives on `signals`, then stops
+    /// accepting, gives in-flight clients up to --grace seconds, and returns
+    /// the summary. The signals must be blocked (SignalDescriptor does it)
+    /// before this starts any thread, so client threads never take them.
+    package func run(signals: borrowing SignalDescriptor) throws(SyscallError) -> ServeSummary {
+        let started = MonotonicClock.now()
+        try acceptUntilSignalled(signals: signals)
+        listener = nil  // close(2): clients still in the accept queue get a reset
+        try waitForClients(signals: signals)
+        var summary = statistics.snapshot
+        summary.seconds = MonotonicClock.seconds(since: started)
+        return summary
+    }
+
+    package func printSummary(_ summary: ServeSummary) {
+        log.write(summary.lines.map { $0 + "\n" }.joined())
+    }
+
+    // MARK: Accepting
+
+    private func acceptUntilSignalled(signals: borrowing SignalDescriptor) throws(SyscallError) {
+        guard let listenerDescriptor = listener?.socket.descriptor else { return }
+        var backoffMilliseconds: Int32 = 5
+        while true {
+            if let limit = configuration.maxClients, statistics.active.load(ordering: .sequentiallyConsistent) >= limit {
+                // Full: stop accepting until a client leaves; newcomers wait in the backlog.
+                if try sleep(signals: signals, milliseconds: -1, unless: { self.statistics.active.load(ordering: .sequentiallyConsistent) < limit }) {
+                    return
+                }
+                continue
+            }
+            var entries = [
+                pollfd(fd: listenerDescriptor, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+            ]
+            _ = try Poll.wait(&entries, timeoutMilliseconds: -1)
+            if entries[1].revents != 0, try signals.next() != nil { return }
+            guard entries[0].revents != 0 else { continue }
+
+            switch try acceptReady() {
+            case .drained:
+                backoffMilliseconds = 5
+            case .outOfDescriptors:
+                statistics.acceptPauses.add(1, ordering: .relaxed)
+                // Wait for a client to close its socket (or a short while, in
+                // case something else holds the descriptors), then try again.
+                if try sleep(signals: signals, milliseconds: backoffMilliseconds, unless: { false }) { return }
+                backoffMilliseconds = min(backoffMilliseconds * 2, 500)
+            }
+        }
+    }
+
+    private enum AcceptRound { case drained, outOfDescriptors }
+
+    /// Accepts every client waiting in the queue (up to the client limit).
+    private func acceptReady() throws(SyscallError) -> AcceptRound {
+        guard let listener else { return .drained }
+        while configuration.maxClients.map({ statistics.active.load(ordering: .sequentiallyConsistent) < $0 }) ?? true {
+            let accepted: Socket.Accepted
+            do {
+                guard let next = try listener.socket.accept() else { return .drained }
+                accepted = next
+            } catch {
+                switch error.errno.rawValue {
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    return .outOfDescriptors
+                case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH:
+                    // accept(2): the client left before we took it; Linux passes pending network errors here.
+                    continue
+                default:
+                    throw error
+                }
+            }
+            start(accepted)
+        }
+        return .drained
+    }
+
+    /// Hands the client to a new thread: the thread owns its socket from here on.
+    private func start(_ accepted: consuming Socket.Accepted) {
+        let (descriptor, peer) = accepted.release()
+        let startedAt = MonotonicClock.now()
+        let configuration = self.configuration
+        let statistics = self.statistics
+        let log = self.log
+        let wakeup = self.wakeup
+        statistics.clientStarted()
+        let body: @Sendable () -> Void = {
+            var result: (bytes: Int, outcome: ServedOutcome)
+            do {
+                let client = ServedClient(socket: Socket(adopting: descriptor), configuration: configuration)
+                result = client.serve()
+            }  // the socket is closed here, before the slot is given back
+            statistics.record(result.outcome, bytes: result.bytes)
+            log.client(peer: peer, bytes: result.bytes, seconds: MonotonicClock.seconds(since: startedAt), outcome: result.outcome)
+            statistics.active.subtract(1, ordering: .sequentiallyConsistent)
+            wakeup.notify()
+        }
+        var waitMilliseconds: Int32 = 1
+        var waited: Int32 = 0
+        while true {
+            do {
+                try DetachedThread.start(stackSize: configuration.threadStackSize, body)
+                return
+            } catch {
+                // EAGAIN: out of threads or memory for a stack. Wait for a
+                // client to finish, up to about two seconds, then give up on this one.
+                guard error.errno.rawValue == EAGAIN, waited < 2000 else { break }
+                statistics.threadPauses.add(1, ordering: .relaxed)
+                var none: [pollfd] = []
+                _ = try? Poll.wait(&none, timeoutMilliseconds: waitMilliseconds)
+                waited += waitMilliseconds
+                waitMilliseconds = min(waitMilliseconds * 2, 200)
+            }
+        }
+        let refused = Socket(adopting: descriptor)
+        _ = Array("error: server busy, try again\n".utf8).withUnsafeBytes { try? refused.write($0) }
+        statistics.turnedAway.add(1, ordering: .relaxed)
+        statistics.active.subtract(1, ordering: .sequentiallyConsistent)
+        log.client(peer: peer, bytes: 0, seconds: MonotonicClock.seconds(since: startedAt), outcome: .failed(SyscallError("pthread_create", code: EAGAIN)))
+    }
+
+    /// Sleeps until a client finishes, a signal comes, or the timeout passes
+    /// (-1: no timeout). Returns true if a stop signal arrived.
+    private func sleep(signals: borrowing SignalDescriptor, milliseconds: Int32, unless ready: () -> Bool) throws(SyscallError) -> Bool {
+        wakeup.arm()
+        defer { wakeup.disarm() }
+        if ready() { return false }
+        var entries = [
+            pollfd(fd: wakeup.readEnd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+        ]
+        _ = try Poll.wait(&entries, timeoutMilliseconds: milliseconds)
+        return entries[1].revents != 0 ? try signals.next() != nil : false
+    }
+
+    // MARK: Stopping
+
+    /// Waits for in-flight clients for up to --grace seconds; a second signal cuts the wait short.
+    private func waitForClients(signals: borrowing SignalDescriptor) throws(SyscallError) {
+        let deadline = Deadline(seconds: configuration.grace)
+        while statistics.active.load(ordering: .sequentiallyConsistent) > 0 && !deadline.hasPassed {
+            let stop = try sleep(signals: signals, milliseconds: min(deadline.remainingMilliseconds, 100)) {
+                self.statistics.active.load(ordering: .sequentiallyConsistent) == 0
+            }
+            if stop { return }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Histogram
+
+/// Latency percentiles in milliseconds, from an HdrHistogram of microseconds.
+package struct LatencySummary: Codable, Sendable, Equatable {
+    package var count: Int
+    package var p50: Double
+    package var p90: Double
+    package var p99: Double
+    package var max: Double
+
+    package static let empty = LatencySummary(count: 0, p50: 0, p90: 0, p99: 0, max: 0)
+
+    /// Records nanosecond samples at microsecond resolution (3 significant
+    /// digits, up to an hour) and reads the percentiles back.
+    package init(nanoseconds samples: some Sequence<UInt64>) {
+        var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        for sample in samples {
+            _ = histogram.record(Swift.min(Swift.max(1, sample / 1000), 3_600_000_000))
+        }
+        count = Int(histogram.totalCount)
+        guard count > 0 else {
+            self = .empty
+            return
+        }
+        p50 = Double(histogram.valueAtPercentile(50)) / 1000
+        p90 = Double(histogram.valueAtPercentile(90)) / 1000
+        p99 = Double(histogram.valueAtPercentile(99)) / 1000
+        max = Double(histogram.max) / 1000
+    }
+
+    package init(count: Int, p50: Double, p90: Double, p99: Double, max: Double) {
+        self.count = count
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+        self.max = max
+    }
+}
+
+/// Failed clients by cause.
+package struct FailureCounts: Codable, Sendable, Equatable {
+    package var refused = 0
+    package var reset = 0
+    package var timedOutConnecting = 0
+    package var timedOutWaitingForReply = 0
+    package var badReceipt = 0
+    /// EADDRNOTAVAIL/EADDRINUSE: out of local (ephemeral) ports.
+    package var noLocalPort = 0
+    /// Other errno values by name ("EMFILE": 3).
+    package var other: [String: Int] = [:]
+
+    package init() {}
+
+    package var timedOut: Int { timedOutConnecting + timedOutWaitingForReply }
+    package var total: Int { refused + reset + timedOut + badReceipt + noLocalPort + other.values.reduce(0, +) }
+
+    package mutating func count(_ outcome: ClientOutcome) {
+        switch outcome {
+        case .completed: break
+        case .refused: refused += 1
+        case .reset: reset += 1
+        case .connectTimedOut: timedOutConnecting += 1
+        case .replyTimedOut: timedOutWaitingForReply += 1
+        case .badReceipt: badReceipt += 1
+        case .addressUnavailable: noLocalPort += 1
+        case .other(let code): other[ErrnoName.of(code), default: 0] += 1
+        }
+    }
+}
+
+/// One kernel counter's growth over a level, with its meaning.
+package struct CounterDelta: Codable, Sendable, Equatable {
+    package var name: String
+    package var counter: String
+    package var meaning: String
+    package var delta: Int64
+    package var isTrouble: Bool
+}
+
+/// Per-interval series for the IO graph, like Wireshark's IO Graphs.
+package struct IOSeries: Codable, Sendable, Equatable {
+    package var intervalMilliseconds: Int
+    /// Exchanges completed in each interval.
+    package var completed: [Int]
+    /// Bytes sent and received by the clients that finished in each interval.
+    package var bytes: [Int]
+    /// Clients that failed in each interval.
+    package var errors: [Int]
+
+    package init(intervalMilliseconds: Int, completed: [Int], bytes: [Int], errors: [Int]) {
+        self.intervalMilliseconds = intervalMilliseconds
+        self.completed = completed
+        self.bytes = bytes
+        self.errors = errors
+    }
+
+    package init(records: [ClientRecord], seconds: Double, intervalMilliseconds: Int = 100) {
+        let interval = UInt64(intervalMilliseconds) * 1_000_000
+        let lastFinish = records.map(\.finishedAt).max() ?? 0
+        let count = Swift.max(1, Int((Swift.max(seconds * 1e9, Double(lastFinish)) / Double(interval)).rounded(.up)))
+        var completed = [Int](repeating: 0, count: count)
+        var bytes = [Int](repeating: 0, count: count)
+        var errors = [Int](repeating: 0, count: count)
+        for record in records {
+            let bucket = Swift.min(count - 1, Int(record.finishedAt / interval))
+            bytes[bucket] += record.bytesSent + record.bytesReceived
+            if record.outcome == .completed { completed[bucket] += 1 } else { errors[bucket] += 1 }
+        }
+        self.init(intervalMilliseconds: intervalMilliseconds, completed: completed, bytes: bytes, errors: errors)
+    }
+}
+
+/// What one level of a load run saw.
+package struct LevelReport: Codable, Sendable, Equatable {
+    package var concurrency: Int
+    /// Clients actually running at once (fewer than asked if threads ran out).
+    package var clientsRunning: Int
+    package var connections: Int
+    package var completed: Int
+    package var failed: Int
+    package var failures: FailureCounts
+    package var seconds: Double
+    package var connectionsPerSecond: Double
+    package var bytesSent: Int
+    package var bytesReceived: Int
+    package var bytesPerSecond: Double
+    /// socket() to connected, for every client that connected.
+    package var connectLatency: LatencySummary
+    /// socket() to receipt and close, for completed clients.
+    package var exchangeLatency: LatencySummary
+    package var kernelCounters: [CounterDelta]
+    /// TCP sockets in TIME_WAIT on the machine when the level ended.
+    package var timeWaitSockets: Int?
+    package var ioGraph: IOSeries
+    /// Whether errors or drops showed up at this level, and which.
+    package var trouble: [String]
+
+    package init(concurrency: Int, clientsRunning: Int, records: [ClientRecord], seconds: Double, counters: KernelCounters, timeWaitSockets: Int?) {
+        self.concurrency = concurrency
+        self.clientsRunning = clientsRunning
+        connections = records.count
+        var failures = FailureCounts()
+        for record in records { failures.count(record.outcome) }
+        self.failures = failures
+        failed = failures.total
+        completed = records.count - failed
+        self.seconds = seconds
+        connectionsPerSecond = seconds > 0 ? Double(completed) / seconds : 0
+        bytesSent = records.reduce(0) { $0 + $1.bytesSent }
+        bytesReceived = records.reduce(0) { $0 + $1.bytesReceived }
+        bytesPerSecond = seconds > 0 ? Double(bytesSent + bytesReceived) / seconds : 0
+        connectLatency = LatencySummary(nanoseconds: records.lazy.compactMap(\.connectNanoseconds))
+        exchangeLatency = LatencySummary(nanoseconds: records.lazy.filter { $0.outcome == .completed }.map(\.totalNanoseconds))
+        kernelCounters = CounterMeaning.all.map {
+            CounterDelta(name: $0.name, counter: $0.key, meaning: $0.meaning, delta: counters[$0.key], isTrouble: $0.isTrouble)
+        }
+        self.timeWaitSockets = timeWaitSockets
+        ioGraph = IOSeries(records: records, seconds: seconds)
+        trouble = Self.troubleSigns(failed: failed, counters: counters)
+    }
+
+    /// Client failures, or the kernel counting dropped or retransmitted handshakes.
+    static func troubleSigns(failed: Int, counters: KernelCounters) -> [String] {
+        var signs: [String] = []
+        if failed > 0 { signs.append("\(failed) failed") }
+        let overflows = counters["TcpExt.ListenOverflows"]
+        if overflows > 0 { signs.append("\(overflows) accept queue overflows") }
+        // ListenDrops includes the overflows; only the rest is news.
+        let otherDrops = counters["TcpExt.ListenDrops"] - overflows
+        if otherDrops > 0 { signs.append("\(otherDrops) other listen drops") }
+        let synRetransmits = counters["TcpExt.TCPSynRetrans"]
+        if synRetransmits > 0 { signs.append("\(synRetransmits) SYN retransmits") }
+        return signs
+    }
+
+    package func counter(_ name: String) -> Int64 {
+        kernelCounters.first { $0.name == name }?.delta ?? 0
+    }
+}

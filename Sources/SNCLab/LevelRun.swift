@@ -1,0 +1,77 @@
+import SNCSocket
+import Synchronization
+
+/// The state one level of a load run shares between its client threads or
+/// epoll loops and the thread that watches it: which client is next, when
+/// to stop, live counts for the progress line, and the finished records.
+final class LevelRun: Sendable {
+    let configuration: LoadConfiguration
+    let level: LoadLevel
+    /// CLOCK_MONOTONIC nanoseconds when the level started.
+    let startedAt: UInt64
+    /// Client numbers start here, so stamps differ across the levels of a sweep.
+    let firstIndex: Int
+    private let deadline: UInt64?
+    private let nextIndex = Atomic<Int>(0)
+    /// SIGINT once: start no new clients.
+    let stopping = Atomic<Bool>(false)
+    /// SIGINT twice: drop the clients in flight too.
+    let aborting = Atomic<Bool>(false)
+    let completed = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+    let workersFinished = Atomic<Int>(0)
+    private let records = Mutex<[ClientRecord]>([])
+
+    init(configuration: LoadConfiguration, level: LoadLevel, firstIndex: Int) {
+        self.configuration = configuration
+        self.level = level
+        self.firstIndex = firstIndex
+        startedAt = MonotonicClock.now()
+        if case .duration(let seconds) = level.budget {
+            deadline = startedAt + UInt64(seconds * 1e9)
+        } else {
+            deadline = nil
+        }
+    }
+
+    /// The timeout in nanoseconds and milliseconds.
+    var timeoutNanoseconds: UInt64 { UInt64(configuration.timeout * 1e9) }
+    var timeoutMilliseconds: Int { max(1, Int((configuration.timeout * 1000).rounded())) }
+
+    /// The next client to run, or nil when the level's budget is spent or it was stopped.
+    func claim() -> Int? {
+        if stopping.load(ordering: .relaxed) { return nil }
+        if let deadline, MonotonicClock.now() >= deadline { return nil }
+        let index = nextIndex.add(1, ordering: .relaxed).oldValue
+        if case .connections(let total) = level.budget, index >= total { return nil }
+        return firstIndex + index
+    }
+
+    /// The source address client `index` binds, round-robin over --source.
+    func source(for index: Int) -> SocketAddress? {
+        let sources = configuration.sources
+        return sources.isEmpty ? nil : sources[index % sources.count]
+    }
+
+    /// Counts one finished client for the progress line.
+    func count(_ outcome: ClientOutcome) {
+        if outcome == .completed {
+            completed.add(1, ordering: .relaxed)
+        } else {
+            failed.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// Hands in a worker's records when it is done.
+    func finish(with workerRecords: [ClientRecord]) {
+        records.withLock { $0.append(contentsOf: workerRecords) }
+        workersFinished.add(1, ordering: .sequentiallyConsistent)
+    }
+
+    func takeRecords() -> [ClientRecord] {
+        records.withLock { records in
+            defer { records = [] }
+            return records
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Crypto
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client of `snc serve`, handled start to finish on its own thread with
+/// blocking calls, as the lab's thread-per-connection server does.
+///
+/// Idle detection costs no extra calls: SO_RCVTIMEO/SO_SNDTIMEO, set once on
+/// the listener and inherited by every accepted socket (Linux copies them in
+/// sk_clone_lock), make a read or write that waits longer than
+/// --idle-timeout return EAGAIN.
+struct ServedClient: ~Copyable {
+    let socket: Socket
+    let configuration: ServeConfiguration
+
+    /// How much of a message is read per recv(2). Small, because each of
+    /// thousands of threads has its own; large enough to keep syscalls few.
+    static let bufferSize = 16 << 10
+    /// How long a refused client's remaining bytes are read and dropped, so
+    /// that our `error:` line reaches it before the close (closing with unread
+    /// data would send a reset, which may destroy the line in flight).
+    static let drainMilliseconds = 2000
+
+    /// Runs the protocol; returns the bytes of message read and how it ended.
+    func serve() -> (bytes: Int, outcome: ServedOutcome) {
+        var received = 0
+        do {
+            guard try send(configuration.intro) else { return (0, .idle) }
+
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+            defer { buffer.deallocate() }
+            var hasher = SHA256()
+            reading: while true {
+                switch try socket.read(into: buffer) {
+                case .done(0):
+                    break reading
+                case .done(let count):
+                    received += count
+                    if received > configuration.maxMessage {
+                        _ = try? send(Array(LabProtocol.tooLongLine(limit: configuration.maxMessage).utf8))
+                        drainAfterRefusal()
+                        return (received, .tooLong)
+                    }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                case .wouldBlock:
+                    _ = try? send(Array(LabProtocol.idleLine(seconds: configuration.idleTimeout ?? 0).utf8))
+                    return (received, .idle)
+                }
+            }
+            let receipt = LabProtocol.receiptLine(byteCount: received, digest: hasher.finalize())
+            guard try send(Array(receipt.utf8)) else { return (received, .idle) }
+            return (received, .ok)
+        } catch {
+            return (received, ServedOutcome(error: error))
+        }
+    }
+
+    /// Sends all of `bytes`; false if the client stopped reading for longer
+    /// than the idle timeout.
+    private func send(_ bytes: [UInt8]) throws(SyscallError) -> Bool {
+        let result: Result<Bool, SyscallError> = bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                do throws(SyscallError) {
+                    switch try socket.write(UnsafeRawBufferPointer(rebasing: buffer[offset...])) {
+                    case .done(let count): offset += count
+                    case .wouldBlock: return .success(false)
+                    }
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return .success(true)
+        }
+        return try result.get()
+    }
+
+    /// Half-closes, then reads and drops whatever the client still sends
+    /// until its end of message or a short deadline.
+    private func drainAfterRefusal() {
+        try? socket.shutdown(.write)
+        let deadline = Deadline(milliseconds: Self.drainMilliseconds)
+        try? socket.setReceiveTimeout(milliseconds: 100)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+        defer { scratch.deallocate() }
+        while !deadline.hasPassed {
+            switch try? socket.read(into: scratch) {
+            case .done(let count) where count > 0: continue
+            case .wouldBlock: continue
+            default: return
+            }
+        }
+    }
+}

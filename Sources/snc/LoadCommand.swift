@@ -1,0 +1,196 @@
+import ArgumentParser
+import SNCLab
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `snc load`: the lab's congestion test (part 2), with the kernel's view of it.
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load a lab server with many concurrent clients and report what TCP did.",
+        discussion: """
+            Every client connects, reads the intro line, sends its message, half-closes and checks \
+            the receipt ("received N bytes sha256=HEX") against its own message. The report gives \
+            completed and failed clients by cause, connections/s, bytes/s, connect and exchange \
+            latency percentiles, and the kernel's TCP counters over the run (/proc/net/netstat, \
+            /proc/net/snmp). --sweep and more than 100 clients are refused against an address that \
+            is not loopback unless --i-own-this-host is given.
+            """
+    )
+
+    @Argument(help: "The server's host name or address.")
+    var host: String
+
+    @Argument(help: "The server's port.")
+    var port: String
+
+    @Option(name: [.short, .long], help: "Clients in flight at once (default: 10).")
+    var concurrency: Int?
+
+    @Option(name: [.customShort("n"), .long], help: "Connections to make in all (per level with --sweep; default max(1000, 2 x clients)).")
+    var connections: Int?
+
+    @Option(help: ArgumentHelp("Run for this long instead of a number of connections (per level with --sweep).", valueName: "secs"))
+    var duration: Double?
+
+    @Option(name: .customLong("message-size"), help: ArgumentHelp("Size of each client's generated message (K/M/G suffixes; default 1024).", valueName: "bytes"))
+    var messageSize: String?
+
+    @Option(help: ArgumentHelp("The message every client sends: TEXT, or @FILE for a file's bytes.", valueName: "text|@file"))
+    var message: String?
+
+    @Option(help: ArgumentHelp("threads: a thread per client; epoll: one epoll loop per core.", valueName: "threads|epoll"))
+    var engine: String = "epoll"
+
+    @Option(help: ArgumentHelp("Longest wait to connect, and for each reply (intro, receipt).", valueName: "secs"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Run each concurrency level in turn and print one table row per level.", valueName: "10,20,50,..."))
+    var sweep: String?
+
+    @Option(help: ArgumentHelp("Write an IO graph (per 100 ms: completed, bytes, errors) as SVG.", valueName: "file.svg"))
+    var graph: String?
+
+    @Flag(help: "Print the whole report as JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Local source address(es) to spread clients over: A, A,B or A-B (e.g. 127.0.0.2-127.0.0.9).", valueName: "addresses"))
+    var source: String?
+
+    @Flag(name: .customLong("i-own-this-host"), help: "Allow --sweep or more than 100 clients against an address that is not loopback.")
+    var ownsHost = false
+
+    func validate() throws {
+        guard Port(port) != nil else { throw ValidationError("invalid port: \(port)") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let connections, connections < 1 { throw ValidationError("--connections must be at least 1") }
+        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be more than 0 seconds") }
+        if connections != nil && duration != nil { throw ValidationError("give either --connections or --duration, not both") }
+        if messageSize != nil && message != nil { throw ValidationError("give either --message-size or --message, not both") }
+        if let messageSize {
+            guard let size = ByteCount.parse(messageSize), size <= 1 << 30 else {
+                throw ValidationError("invalid --message-size: \(messageSize) (0 to 1G)")
+            }
+        }
+        guard LoadConfiguration.Engine(rawValue: engine) != nil else { throw ValidationError("--engine must be threads or epoll, not \(engine)") }
+        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be more than 0 seconds") }
+        if let sweep {
+            guard SweepLevels.parse(sweep) != nil else { throw ValidationError("invalid --sweep: \(sweep) (expected numbers like 10,20,50)") }
+            if concurrency != nil { throw ValidationError("give either --sweep or --concurrency, not both") }
+        }
+        if let source, SourceAddresses.parse(source) == nil {
+            throw ValidationError("invalid --source: \(source) (expected A, A,B or A-B numeric addresses)")
+        }
+    }
+
+    func run() throws {
+        let levels = self.levels()
+        let sweepLevels = sweep.flatMap(SweepLevels.parse)
+
+        // Who may be loaded how hard is decided from the addresses alone, before any socket exists.
+        let addresses: [SocketAddress]
+        do {
+            addresses = try Resolver.resolve(host: host, port: Port(port)?.number ?? 0)
+        } catch {
+            throw Diagnostics.failure("\(error)")
+        }
+        if let refusal = TargetPolicy.refusal(host: host, addresses: addresses, highestConcurrency: levels.map(\.concurrency).max() ?? 0,
+                                              sweep: sweepLevels != nil, ownsHost: ownsHost) {
+            throw Diagnostics.failure(refusal, code: .usage)
+        }
+        let sources = source.flatMap(SourceAddresses.parse) ?? []
+        let target: SocketAddress
+        if let family = sources.first?.family {
+            guard let match = addresses.first(where: { $0.family == family }) else {
+                throw Diagnostics.failure("--source \(source ?? ""): \(host) has no address of the same family", code: .usage)
+            }
+            target = match
+        } else if let first = addresses.first {
+            target = first
+        } else {
+            throw Diagnostics.failure("\(host): no address")
+        }
+        guard sources.allSatisfy({ $0.family == target.family }) else {
+            throw Diagnostics.failure("--source \(source ?? ""): mixes IPv4 and IPv6 addresses", code: .usage)
+        }
+
+        let loadMessage: LoadMessage
+        if let message {
+            loadMessage = LoadMessage(fixed: try Self.messageBytes(message))
+        } else {
+            loadMessage = LoadMessage(size: messageSize.flatMap(ByteCount.parse) ?? 1024)
+        }
+
+        ProcessSetup.ignoreBrokenPipe()
+        ProcessSetup.raiseOpenFileLimit()
+        let signals: SignalDescriptor
+        do {
+            signals = try SignalDescriptor(signals: [SIGINT, SIGTERM])
+        } catch {
+            throw Diagnostics.failure("\(error)")
+        }
+
+        let configuration = LoadConfiguration(
+            target: target,
+            targetName: target.description,
+            engine: LoadConfiguration.Engine(rawValue: engine) ?? .epoll,
+            message: loadMessage,
+            timeout: timeout,
+            sources: sources
+        )
+        let session = LoadSession(configuration: configuration, levels: levels, showsProgress: Console.errorIsTerminal)
+        let printsTable = sweepLevels != nil && !json
+        if printsTable { Console.write(STDOUT_FILENO, "snc load \(target) (\(configuration.engine.rawValue) engine, \(loadMessage.size)-byte messages)\n" + ReportText.tableHeader()) }
+        var troubleSeen = false
+        let report = session.run(signals: signals) { level in
+            guard printsTable else { return }
+            let first = !troubleSeen && !level.trouble.isEmpty
+            troubleSeen = troubleSeen || first
+            Console.write(STDOUT_FILENO, ReportText.tableRow(level, firstTrouble: first))
+        }
+
+        if json {
+            do {
+                Console.write(STDOUT_FILENO, try ReportJSON.encode(report))
+            } catch {
+                throw Diagnostics.failure("cannot encode the report: \(error)")
+            }
+        } else if printsTable {
+            Console.write(STDOUT_FILENO, ReportText.tableFooter(report))
+        } else {
+            Console.write(STDOUT_FILENO, ReportText.single(report))
+        }
+        if let graph {
+            do {
+                try FileContents.write(path: graph, bytes: Array(IOGraph.svg(for: report).utf8))
+                Console.error("IO graph written to \(graph)")
+            } catch {
+                throw Diagnostics.failure("--graph \(graph): \(error)")
+            }
+        }
+        if report.levels.allSatisfy({ $0.completed == 0 }) {
+            throw Diagnostics.failure("no client completed an exchange with \(target)")
+        }
+    }
+
+    /// The levels to run: each --sweep level, or the one -c level.
+    func levels() -> [LoadLevel] {
+        let concurrencies = sweep.flatMap(SweepLevels.parse) ?? [concurrency ?? 10]
+        return concurrencies.map { clients in
+            let budget: LoadConfiguration.Budget = duration.map { .duration($0) }
+                ?? .connections(connections ?? LoadLevel.defaultConnections(concurrency: clients))
+            return LoadLevel(concurrency: clients, budget: budget)
+        }
+    }
+
+    static func messageBytes(_ argument: String) throws -> [UInt8] {
+        guard argument.hasPrefix("@") else { return Array(argument.utf8) }
+        do {
+            return try FileContents.read(path: String(argument.dropFirst()), limit: 1 << 30)
+        } catch {
+            throw Diagnostics.failure("--message \(argument): \(error)", code: .usage)
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import SNCLab
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `snc serve`: the lab's multithreaded server (part 1 of the lab).
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the lab server: a thread per client, intro line, message, SHA-256 receipt.",
+        usage: "snc serve [<options>] [<address>] <port>",
+        discussion: """
+            Protocol: on accept the server sends one intro line. The client sends its message \
+            (any bytes) and half-closes its write side (Ctrl-D, nc -N, shutdown(SHUT_WR)). The \
+            server answers "received N bytes sha256=HEX" and closes. One log line per client goes \
+            to stdout; SIGINT or SIGTERM stops accepting, lets clients finish and prints a summary.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Address to listen on (default: every address, IPv6 and IPv4), then the port (0: any free port, printed).", valueName: "address> <port"))
+    var words: [String] = []
+
+    @Option(help: "Listen backlog: connections the kernel queues until accepted (capped by net.core.somaxconn).")
+    var backlog: Int32 = ServeConfiguration.systemMaxBacklog
+
+    @Option(help: ArgumentHelp("Intro line sent on accept, or @FILE to read it from a file.", valueName: "text|@file"))
+    var intro: String?
+
+    @Option(name: .customLong("max-clients"), help: "Serve at most N clients at once; the rest wait in the accept queue.")
+    var maxClients: Int?
+
+    @Option(name: .customLong("max-message"), help: ArgumentHelp("Longest message accepted (K/M/G suffixes).", valueName: "bytes"))
+    var maxMessage: String = "64M"
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a client that sends nothing for this long (0: never).", valueName: "secs"))
+    var idleTimeout: Double = 30
+
+    @Option(help: ArgumentHelp("After SIGINT/SIGTERM, wait this long for in-flight clients.", valueName: "secs"))
+    var grace: Double = 10
+
+    @Flag(name: [.short, .long], help: "No per-client log lines (the summary is still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...2).contains(words.count) else {
+            throw ValidationError("expected [ADDRESS] PORT")
+        }
+        guard Self.port(words.last ?? "") != nil else {
+            throw ValidationError("invalid port: \(words.last ?? "")")
+        }
+        guard backlog > 0 else { throw ValidationError("--backlog must be at least 1") }
+        if let maxClients, maxClients < 1 { throw ValidationError("--max-clients must be at least 1") }
+        guard let limit = ByteCount.parse(maxMessage) else { throw ValidationError("invalid --max-message: \(maxMessage)") }
+        guard limit >= 0 else { throw ValidationError("invalid --max-message: \(maxMessage)") }
+        guard idleTimeout >= 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
+        guard grace >= 0, grace.isFinite else { throw ValidationError("--grace must be 0 or more seconds") }
+    }
+
+    /// 0 to 65535 or a service name; 0 asks the kernel for a free port.
+    static func port(_ text: String) -> UInt16? {
+        if text == "0" { return 0 }
+        return Port(text)?.number
+    }
+
+    func run() throws {
+        ProcessSetup.ignoreBrokenPipe()
+        ProcessSetup.raiseOpenFileLimit()
+        var settings = ServeConfiguration(
+            address: words.count == 2 ? words[0] : nil,
+            port: Self.port(words.last ?? "0") ?? 0,
+            backlog: backlog,
+            maxClients: maxClients,
+            maxMessage: ByteCount.parse(maxMessage) ?? ServeConfiguration.defaultMaxMessage,
+            idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
+            quiet: quiet,
+            grace: grace
+        )
+        if let intro {
+            settings.intro = ServeConfiguration.introLine(try Self.introText(intro))
+        }
+
+        // Block SIGINT/SIGTERM before any client thread exists, so only the accept loop sees them.
+        let signals: SignalDescriptor
+        do {
+            signals = try SignalDescriptor(signals: [SIGINT, SIGTERM])
+        } catch {
+            throw Diagnostics.failure("\(error)")
+        }
+        let server: LabServer
+        do {
+            server = try LabServer(configuration: settings)
+        } catch {
+            throw Diagnostics.failure("\(error)")
+        }
+        let bound = server.boundAddress
+        Console.error("Listening on \(bound.host) \(bound.port)")
+        do {
+            let summary = try server.run(signals: signals)
+            server.printSummary(summary)
+        } catch {
+            throw Diagnostics.failure("\(error)")
+        }
+    }
+
+    /// The intro as given, or the contents of FILE for `@FILE`.
+    static func introText(_ argument: String) throws -> [UInt8] {
+        guard argument.hasPrefix("@") else { return Array(argument.utf8) }
+        let path = String(argument.dropFirst())
+        do {
+            return try FileContents.read(path: path, limit: 1 << 20)
+        } catch {
+            throw Diagnostics.failure("--intro \(argument): \(error)", code: .usage)
+        }
+    }
+}

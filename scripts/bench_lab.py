@@ -1,0 +1,204 @@
+"""Side-by-side benchmark for the lab: snc serve vs the lab's Python threading
+server, and snc load vs the lab's Python asyncio client, with 1 KiB messages
+at several concurrency levels, plus the server's resident memory per idle
+connected client. Run through scripts/bench-lab.sh."""
+import argparse
+import json
+import os
+import re
+import resource
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PEERS = ROOT / "Tests" / "e2e" / "lab_peers.py"
+SNC = os.environ.get("SNC_BIN") or str(ROOT / ".build" / "release" / "snc")
+
+
+def start(args):
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 15
+    seen = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 0.1)
+        if ready:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            seen += chunk
+            match = re.search(rb"Listening on \S+ (\d+)", seen)
+            if match:
+                return proc, int(match.group(1))
+        if proc.poll() is not None:
+            break
+    proc.kill()
+    sys.exit(f"bench: server did not start: {args} {seen!r}")
+
+
+def stop(proc):
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def servers():
+    return {
+        "snc serve": [SNC, "serve", "--quiet", "--grace", "2", "127.0.0.1", "0"],
+        # The lab's design, with the same backlog snc serve uses (SOMAXCONN) so only the server differs.
+        "python threading": [sys.executable, str(PEERS), "server", "--port", "0", "--backlog", "4096"],
+    }
+
+
+def snc_load(port, concurrency, connections, timeout):
+    result = subprocess.run(
+        [SNC, "load", "127.0.0.1", str(port), "-c", str(concurrency), "-n", str(connections),
+         "--message-size", "1024", "--timeout", str(timeout), "--json"],
+        capture_output=True, timeout=600)
+    report = json.loads(result.stdout)
+    level = report["levels"][0]
+    counters = {c["name"]: c["delta"] for c in level["kernel_counters"]}
+    return {
+        "rate": level["connections_per_second"],
+        "p99": level["exchange_latency"]["p99"],
+        "connect_max": level["connect_latency"]["max"],
+        "failed": level["failed"],
+        "overflows": counters.get("ListenOverflows", 0),
+        "syn_retrans": counters.get("TCPSynRetrans", 0),
+    }
+
+
+def asyncio_load(port, concurrency, connections, timeout):
+    result = subprocess.run(
+        [sys.executable, str(PEERS), "asyncio-load", "127.0.0.1", str(port), "-c", str(concurrency),
+         "-n", str(connections), "--size", "1024", "--timeout", str(timeout)],
+        capture_output=True, timeout=900)
+    report = json.loads(result.stdout)
+    failed = report["bad_receipt"] + sum(report["failed"].values())
+    return {"rate": report["connections_per_second"], "p99": report["p99_ms"], "failed": failed}
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def idle_memory(server_args, clients):
+    """The server's VmRSS before and with `clients` idle connected clients."""
+    proc, port = start(server_args)
+    try:
+        time.sleep(0.3)
+        before = rss_kib(proc.pid)
+        idle = subprocess.Popen([sys.executable, str(PEERS), "idle", "127.0.0.1", str(port), str(clients)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = idle.stdout.readline()
+        if not line.startswith(b"ready"):
+            idle.kill()
+            return before, None, idle.stderr.read().decode()[-300:]
+        time.sleep(0.5)
+        during = rss_kib(proc.pid)
+        idle.stdin.close()
+        idle.wait(timeout=60)
+        return before, during, None
+    finally:
+        stop(proc)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--levels", default="10,100,1000,10000")
+    parser.add_argument("--connections", type=int, default=0,
+                        help="per run (default max(20000, 3 x level): enough that start-up and the last stragglers do not dominate)")
+    parser.add_argument("--idle-clients", type=int, default=10000)
+    parser.add_argument("--timeout", type=float, default=15)
+    parser.add_argument("--quick", action="store_true", help="fewer connections per run (a smoke test)")
+    args = parser.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    levels = [int(level) for level in args.levels.split(",")]
+
+    def budget(level):
+        if args.connections:
+            return args.connections
+        return max(2000, 2 * level) if args.quick else max(20000, 3 * level)
+
+    print(f"bench-lab: 1 KiB messages, levels {levels}, {os.cpu_count()} cores, snc {SNC}")
+    print(f"somaxconn {Path('/proc/sys/net/core/somaxconn').read_text().strip()}, "
+          f"open files {hard}, ports {Path('/proc/sys/net/ipv4/ip_local_port_range').read_text().split()}")
+    rows = []
+    for level in levels:
+        count = budget(level)
+        row = {"level": level, "connections": count}
+        for name, command in servers().items():
+            proc, port = start(command)
+            try:
+                row[name] = snc_load(port, level, count, args.timeout)
+                if name == "snc serve":
+                    row["asyncio"] = asyncio_load(port, level, count, args.timeout)
+            finally:
+                stop(proc)
+        rows.append(row)
+        s, p, a = row["snc serve"], row["python threading"], row["asyncio"]
+        print(f"  level {level}: snc serve {s['rate']:.0f}/s, python server {p['rate']:.0f}/s, "
+              f"asyncio client {a['rate']:.0f}/s", flush=True)
+
+    print()
+    print("Servers (client: snc load --engine epoll), connections/s and p99 of the whole exchange:")
+    print(f"{'clients':>8} {'conns':>7} | {'snc serve':>10} {'p99':>9} {'failed':>6} {'overflow':>8} | "
+          f"{'python':>8} {'p99':>9} {'failed':>6} {'overflow':>8} | {'ratio':>6}")
+    server_ok = True
+    for row in rows:
+        s, p = row["snc serve"], row["python threading"]
+        ratio = s["rate"] / p["rate"] if p["rate"] else float("inf")
+        server_ok = server_ok and ratio >= 3
+        print(f"{row['level']:>8} {row['connections']:>7} | {s['rate']:>10.0f} {s['p99']:>7.1f}ms {s['failed']:>6} {s['overflows']:>8} | "
+              f"{p['rate']:>8.0f} {p['p99']:>7.1f}ms {p['failed']:>6} {p['overflows']:>8} | {ratio:>5.2f}x")
+    print()
+    print("Clients (server: snc serve), connections/s and p99 of the whole exchange:")
+    print(f"{'clients':>8} {'conns':>7} | {'snc load':>10} {'p99':>9} {'failed':>6} | {'asyncio':>8} {'p99':>9} {'failed':>6} | {'ratio':>6}")
+    client_ok = True
+    for row in rows:
+        s, a = row["snc serve"], row["asyncio"]
+        ratio = s["rate"] / a["rate"] if a["rate"] else float("inf")
+        client_ok = client_ok and ratio >= 2.5
+        print(f"{row['level']:>8} {row['connections']:>7} | {s['rate']:>10.0f} {s['p99']:>7.1f}ms {s['failed']:>6} | "
+              f"{a['rate']:>8.0f} {a['p99']:>7.1f}ms {a['failed']:>6} | {ratio:>5.2f}x")
+    print()
+    print("Where trouble starts (snc serve, snc load): accept queue overflows, SYN retransmits, slowest connect:")
+    for row in rows:
+        s = row["snc serve"]
+        print(f"  {row['level']:>6} clients: {s['overflows']} overflows, {s['syn_retrans']} SYN retransmits, "
+              f"slowest connect {s['connect_max']:.0f} ms, {s['failed']} failed")
+
+    print()
+    memory = {}
+    for name, command in servers().items():
+        before, during, error = idle_memory(command, args.idle_clients)
+        if during is None:
+            print(f"Idle clients against {name}: could not open {args.idle_clients}: {error}")
+            continue
+        per_client = (during - before) / args.idle_clients
+        memory[name] = per_client
+        print(f"Idle clients against {name}: VmRSS {before} KiB -> {during} KiB with {args.idle_clients} connected: "
+              f"{per_client:.1f} KiB per client")
+
+    top = rows[-1]["snc serve"] if rows and rows[-1]["level"] >= 10000 else None
+    print()
+    print("Targets:")
+    print(f"  snc serve >= 3x python server at every level: {'PASS' if server_ok else 'FAIL'}")
+    if top is not None:
+        print(f"  zero failed clients at 10,000 concurrent: {'PASS' if top['failed'] == 0 else 'FAIL'} ({top['failed']} failed)")
+    if "snc serve" in memory:
+        print(f"  <= 64 KiB RSS per idle client: {'PASS' if memory['snc serve'] <= 64 else 'FAIL'} ({memory['snc serve']:.1f} KiB)")
+    print(f"  snc load >= 2.5x asyncio client at every level: {'PASS' if client_ok else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()
