@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .executableTarget(
@@ -21,6 +22,7 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SNCSocket",
+                "SNCForward",
             ]
         ),
         .target(
@@ -28,6 +30,13 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(name: "CLinux"),
+        .target(
+            name: "SNCForward",
+            dependencies: ["SNCSSH", "SNCSocket", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "SNCSSH", dependencies: ["CLibSSH2", "SNCSocket"]),
+        .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .testTarget(name: "SNCForwardTests", dependencies: ["SNCForward"]),
         .testTarget(name: "SNCSocketTests", dependencies: ["SNCSocket"]),
     ],
     swiftLanguageModes: [.v6]

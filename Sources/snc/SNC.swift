@@ -7,6 +7,6 @@ struct SNC: ParsableCommand {
         commandName: "snc",
         abstract: "netcat, ssh -L and a load tester in one binary.",
         version: "0.1.0",
-        subcommands: []
+        subcommands: [ForwardCommand.self]
     )
 }
