@@ -128,16 +128,17 @@ final class TunnelWorker {
         }
 
         let sshEvents = entries[0].revents
-        if entries[1].revents != 0 { adoptHandoffs() }
-        for (index, listener) in listeners.enumerated() where entries[listenerBase + index].revents != 0 {
-            accept(from: listener)
-        }
+        // Note readiness for the connections that were polled, before new ones are added.
         let perConnection = stdioMode ? 2 : 1
         for (index, connection) in connections.enumerated() {
             let first = entries[connectionBase + index * perConnection].revents
             let second = perConnection == 2 ? entries[connectionBase + index * 2 + 1].revents : first
             if first & Int16(POLLIN | POLLHUP | POLLERR) != 0 { connection.localReadable = true }
             if second & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { connection.localWritable = true }
+        }
+        if entries[1].revents != 0 { adoptHandoffs() }
+        for (index, listener) in listeners.enumerated() where entries[listenerBase + index].revents != 0 {
+            accept(from: listener)
         }
         if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
             try drainTransport()
@@ -156,10 +157,14 @@ final class TunnelWorker {
             } catch {
                 if error.isDisconnect { throw lost(error) }
             }
-        } else if openQueue.isEmpty {
+        } else if openQueue.isEmpty && closing.isEmpty {
             openQueue.append(.probe)
-            openAttemptedAt = .max
         }
+        // The open in flight and the channels being closed wait for replies:
+        // let them look even if libssh2 has not read anything new yet.
+        openAttemptedAt = .max
+        closingAttemptedAt = .max
+        try pump()
     }
 
     /// ServerAliveInterval: after that long without a byte from the server,
