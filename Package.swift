@@ -36,7 +36,7 @@ let package = Package(
         ),
         .target(name: "SNCSSH", dependencies: ["CLibSSH2", "SNCSocket"]),
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
-        .testTarget(name: "SNCForwardTests", dependencies: ["SNCForward"]),
+        .testTarget(name: "SNCForwardTests", dependencies: ["SNCForward", "SNCSSH"]),
         .testTarget(name: "SNCSocketTests", dependencies: ["SNCSocket"]),
     ],
     swiftLanguageModes: [.v6]

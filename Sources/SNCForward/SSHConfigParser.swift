@@ -141,7 +141,7 @@ package struct SSHConfigParser {
                 if hasWord { words.append(current); current = ""; hasWord = false }
                 continue
             }
-            if !inQuotes && character == "=" && words.isEmpty && !sawEquals {
+            if !inQuotes && character == "=" && !sawEquals && ((words.isEmpty && hasWord) || (words.count == 1 && !hasWord)) {
                 // The first '=' may separate the keyword from its value.
                 sawEquals = true
                 if hasWord { words.append(current); current = ""; hasWord = false }

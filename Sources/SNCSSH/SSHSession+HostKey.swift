@@ -6,6 +6,11 @@ package struct SSHHostKey: Sendable, Equatable {
     package let blob: [UInt8]
     /// The key's algorithm name as known_hosts writes it ("ssh-ed25519").
     package let algorithm: String
+
+    package init(blob: [UInt8], algorithm: String) {
+        self.blob = blob
+        self.algorithm = algorithm
+    }
 }
 
 extension SSHSession {

@@ -136,7 +136,7 @@ def test_hashed_patterned_and_messy_known_hosts(snc, sshd, procs, tmp_path):
     # Junk, a CA line and a negated pattern first; then the ecdsa key under a pattern, hashed by ssh-keygen -H.
     known.write_text(
         "this line is not a key\n"
-        f"@cert-authority *.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0000000000000000000000000000000000000000000\n"
+        f"@cert-authority *.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE000000000000000000000000000000000000000000\n"
         f"[127.0.0.?]:{sshd.port},!other {kind} {blob}\n")
     result = forward_w(snc, sshd.config(tmp_path, known_hosts=known), echo, "-v")
     assert result.returncode == 0, result.stderr
