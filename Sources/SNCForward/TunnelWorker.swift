@@ -32,6 +32,10 @@ final class TunnelWorker {
     private var closingAttemptedAt: UInt64 = .max
     private var nextPeer = 0
     private var stdioMode = false
+    /// poll(2) said the SSH socket has bytes (or EOF) no libssh2 call has read yet.
+    private var socketReadable = false
+    /// Something outside poll (a new connection, the first turn) needs a pass before sleeping.
+    private var needsPump = true
 
     private enum PendingOpen {
         case connection(TunnelConnection)
@@ -97,7 +101,7 @@ final class TunnelWorker {
     // MARK: The loop
 
     private func loopOnce(timeoutMilliseconds: Int32? = nil) throws(ForwardError) {
-        try pump()
+        if needsPump { try pump() }
         var entries: [pollfd] = []
         entries.reserveCapacity(2 + listeners.count + connections.count)
         entries.append(pollfd(fd: link.descriptor, events: session.pollEvents, revents: 0))
@@ -141,15 +145,24 @@ final class TunnelWorker {
             accept(from: listener)
         }
         if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
-            try drainTransport()
+            socketReadable = true
+            // The open in flight and the channels being closed wait for replies.
+            openAttemptedAt = .max
+            closingAttemptedAt = .max
+        }
+        if sshEvents & Int16(POLLOUT) != 0 {
+            do { try session.flushOutbound() } catch { throw lost(error) }
         }
         try checkLiveness()
+        try pump()
     }
 
-    /// Makes libssh2 read what the server sent: through any open channel (a
-    /// zero-byte read processes every queued packet), or, with no channel,
-    /// through a probe channel-open whose refusal libssh2 waits for.
+    /// Makes libssh2 read what the server sent when no channel read did it
+    /// in this pass: through any open channel (a zero-byte read processes
+    /// every queued packet), or, with no channel, through a probe
+    /// channel-open whose refusal libssh2 waits for.
     private func drainTransport() throws(ForwardError) {
+        socketReadable = false
         if let channel = connections.first(where: { $0.channel != nil })?.channel {
             var scratch: UInt8 = 0
             do {
@@ -159,12 +172,8 @@ final class TunnelWorker {
             }
         } else if openQueue.isEmpty && closing.isEmpty {
             openQueue.append(.probe)
+            openAttemptedAt = .max
         }
-        // The open in flight and the channels being closed wait for replies:
-        // let them look even if libssh2 has not read anything new yet.
-        openAttemptedAt = .max
-        closingAttemptedAt = .max
-        try pump()
     }
 
     /// ServerAliveInterval: after that long without a byte from the server,
@@ -188,8 +197,13 @@ final class TunnelWorker {
 
     /// Moves every byte that can move now, until nothing changes.
     private func pump() throws(ForwardError) {
+        needsPump = false
         for _ in 0..<8 {
             let before = session.bytesReceived
+            if socketReadable && openQueue.isEmpty && !connections.contains(where: { $0.channel != nil && $0.toLocal.hasSpace && !$0.remoteReadClosed }) {
+                // No channel read or open will look at the socket in this pass.
+                try drainTransport()
+            }
             try pumpOpen()
             var finished: [Int] = []
             for (index, connection) in connections.enumerated() where connection.channel != nil {
@@ -210,6 +224,7 @@ final class TunnelWorker {
     private func pumpOpen() throws(ForwardError) {
         while let pending = openQueue.first {
             if openAttemptedAt == session.bytesReceived { return }
+            socketReadable = false
             let result: IOResult<SSHChannel>
             do {
                 switch pending {
@@ -294,8 +309,10 @@ final class TunnelWorker {
                 }
             }
             // Channel → buffer → local.
-            while !connection.remoteReadClosed && connection.toLocal.hasSpace && connection.readIdleAt != session.bytesReceived {
+            while !connection.remoteReadClosed && connection.toLocal.hasSpace
+                && (connection.readIdleAt != session.bytesReceived || socketReadable) {
                 let space = connection.toLocal.writable
+                socketReadable = false
                 switch try channel.read(into: space) {
                 case .done(0):
                     if channel.receivedEOF {
@@ -306,6 +323,17 @@ final class TunnelWorker {
                     }
                 case .done(let count):
                     connection.toLocal.didWrite(count)
+                    // libssh2 drained the socket first and copies every queued packet
+                    // of this channel that fits: a short read means none is left.
+                    if count < space.count {
+                        if channel.receivedEOF {
+                            // The EOF came in with the last data: nothing will wake us for it.
+                            connection.remoteReadClosed = true
+                            log.debug("channel \(connection.id): remote EOF")
+                        } else {
+                            connection.readIdleAt = session.bytesReceived
+                        }
+                    }
                 case .wouldBlock:
                     connection.readIdleAt = session.bytesReceived
                 }
@@ -335,12 +363,18 @@ final class TunnelWorker {
 
     private func readLocal(_ connection: TunnelConnection) throws(SyscallError) {
         while connection.toRemote.hasSpace {
-            switch try connection.local.read(into: connection.toRemote.writable) {
+            let space = connection.toRemote.writable
+            switch try connection.local.read(into: space) {
             case .done(0):
                 connection.localReadClosed = true
                 return
             case .done(let count):
                 connection.toRemote.didWrite(count)
+                // A short read emptied the socket's queue: let poll say when there is more.
+                if count < space.count {
+                    connection.localReadable = false
+                    return
+                }
             case .wouldBlock:
                 connection.localReadable = false
                 return
@@ -430,6 +464,7 @@ final class TunnelWorker {
             bufferSize: settings.bufferSize)
         connections.append(connection)
         openQueue.append(.connection(connection))
+        needsPump = true
     }
 
     private func lost(_ error: SSHError) -> ForwardError {

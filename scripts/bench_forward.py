@@ -1,0 +1,201 @@
+"""The benchmark behind scripts/bench-forward.sh (see there)."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
+from conftest import free_port, wait_for_port  # noqa: E402
+from sshd_fixture import start_sshd, stop_sshd  # noqa: E402
+
+SNC = os.environ.get("SNC_BIN", str(ROOT / ".build" / "release" / "snc"))
+MIB = int(os.environ.get("BENCH_MIB", "1024"))
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "8"))
+PINGS = int(os.environ.get("BENCH_PINGS", "1000"))
+CIPHER, MAC = "aes128-ctr", "hmac-sha2-256"
+
+SINK = r"""
+import socket, sys, threading
+def handle(c):
+    total = 0
+    buf = bytearray(1 << 20)
+    while True:
+        n = c.recv_into(buf)
+        if n == 0:
+            break
+        total += n
+    c.sendall(total.to_bytes(8, "big"))
+    c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept(); threading.Thread(target=handle, args=(c,), daemon=True).start()
+"""
+
+ECHO = r"""
+import socket, sys, threading
+def handle(c):
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        c.sendall(d)
+    c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept(); threading.Thread(target=handle, args=(c,), daemon=True).start()
+"""
+
+
+def send_bytes(port, count):
+    """Sends count bytes, half-closes, waits for the sink's byte count."""
+    chunk = os.urandom(4 << 20)
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        left = count
+        while left > 0:
+            view = memoryview(chunk)[: min(left, len(chunk))]
+            sock.sendall(view)
+            left -= len(view)
+        sock.shutdown(socket.SHUT_WR)
+        reply = b""
+        while len(reply) < 8:
+            part = sock.recv(8 - len(reply))
+            if not part:
+                break
+            reply += part
+    got = int.from_bytes(reply, "big")
+    if got != count:
+        raise RuntimeError(f"sink received {got} of {count} bytes")
+
+
+def throughput(port, total, streams):
+    each = total // streams
+    started = time.monotonic()
+    threads = [threading.Thread(target=send_bytes, args=(port, each)) for _ in range(streams)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return each * streams / (time.monotonic() - started) / 1e6
+
+
+def round_trip(port, count):
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        message = b"x" * 64
+        for _ in range(20):  # warm up
+            sock.sendall(message)
+            sock.recv(64)
+        started = time.perf_counter()
+        for _ in range(count):
+            sock.sendall(message)
+            got = 0
+            while got < 64:
+                got += len(sock.recv(64 - got))
+        return (time.perf_counter() - started) / count * 1e6
+
+
+def listening(port, timeout=20):
+    deadline = time.monotonic() + timeout
+    hexport = f":{port:04X}"
+    while time.monotonic() < deadline:
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            f = line.split()
+            if f[1].endswith(hexport) and f[3] == "0A":
+                time.sleep(0.3)  # let the login finish
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"no listener on {port}")
+
+
+def start(args, env=None):
+    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def stop(proc):
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def main():
+    work = Path(tempfile.mkdtemp(prefix="snc-bench-"))
+    procs = []
+    server = start_sshd(work / "sshd")
+    env = dict(os.environ)
+    env.pop("SSH_AUTH_SOCK", None)
+    try:
+        sink_port, echo_port = free_port(), free_port()
+        procs.append(start(["python3", "-c", SINK, str(sink_port)]))
+        procs.append(start(["python3", "-c", ECHO, str(echo_port)]))
+        wait_for_port(sink_port)
+        wait_for_port(echo_port)
+        known = work / "known_hosts"
+        known.write_text(server.known_hosts_line())
+        common = ["-o", f"UserKnownHostsFile={known}", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+                  "-o", "IdentitiesOnly=yes", "-i", str(server.user_key), "-p", str(server.port)]
+        dest = f"{server.user}@127.0.0.1"
+
+        def tunnel(kind, sessions=1):
+            sink_local, echo_local = free_port(), free_port()
+            forwards = ["-L", f"{sink_local}:127.0.0.1:{sink_port}", "-L", f"{echo_local}:127.0.0.1:{echo_port}"]
+            if kind == "ssh":
+                args = ["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, *forwards, dest]
+            else:
+                args = [SNC, "forward", "-F", "none", "-N", "-v", "--sessions", str(sessions), *common, *forwards, dest]
+            proc = start(args, env=env)
+            procs.append(proc)
+            listening(sink_local)
+            return proc, sink_local, echo_local
+
+        total = MIB << 20
+        print(f"snc forward vs ssh -N -L: {MIB} MiB per run, {CIPHER} + {MAC}, sshd {server.port} on loopback")
+        direct_rtt = round_trip(echo_port, PINGS)
+        results = {}
+        for kind in ("ssh", "snc"):
+            proc, sink_local, echo_local = tunnel(kind)
+            results[kind] = {
+                "single": throughput(sink_local, total, 1),
+                "rtt": round_trip(echo_local, PINGS),
+                "parallel": throughput(sink_local, total, 8) if kind == "ssh" else None,
+            }
+            stop(proc)
+            if kind == "snc":
+                log = proc.stderr.read().decode()
+                negotiated = [line for line in log.splitlines() if "cipher:" in line]
+                print("snc negotiated:", negotiated[0].split("debug1: ", 1)[-1] if negotiated else "?")
+        proc, sink_local, _ = tunnel("snc", SESSIONS)
+        results["snc"]["parallel"] = throughput(sink_local, total, 8)
+        stop(proc)
+
+        ssh, snc = results["ssh"], results["snc"]
+        print(f"{'':28}{'ssh -L':>12}{'snc forward':>14}{'snc/ssh':>10}")
+        print(f"{'1 connection (MB/s)':28}{ssh['single']:12.1f}{snc['single']:14.1f}{snc['single'] / ssh['single']:10.2f}x")
+        print(f"{'8 connections (MB/s)':28}{ssh['parallel']:12.1f}{snc['parallel']:14.1f}{snc['parallel'] / ssh['parallel']:10.2f}x"
+              f"   (snc --sessions {SESSIONS})")
+        print(f"{'round trip (us)':28}{ssh['rtt']:12.1f}{snc['rtt']:14.1f}{snc['rtt'] / ssh['rtt']:10.2f}x")
+        added_ssh, added_snc = ssh["rtt"] - direct_rtt, snc["rtt"] - direct_rtt
+        print(f"{'added round trip (us)':28}{added_ssh:12.1f}{added_snc:14.1f}{added_snc / added_ssh:10.2f}x"
+              f"   (direct, no tunnel: {direct_rtt:.1f} us)")
+    finally:
+        for proc in procs:
+            stop(proc)
+        stop_sshd(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
