@@ -22,21 +22,26 @@ PINGS = int(os.environ.get("BENCH_PINGS", "1000"))
 CIPHER, MAC = "aes128-ctr", "hmac-sha2-256"
 
 SINK = r"""
-import socket, sys, threading
-def handle(c):
-    total = 0
-    buf = bytearray(1 << 20)
-    while True:
-        n = c.recv_into(buf)
-        if n == 0:
-            break
-        total += n
-    c.sendall(total.to_bytes(8, "big"))
-    c.close()
+import os, signal, socket, sys
+# One process per connection, so the sink never competes for one interpreter lock.
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
 while True:
-    c, _ = s.accept(); threading.Thread(target=handle, args=(c,), daemon=True).start()
+    c, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        total = 0
+        buf = bytearray(1 << 20)
+        while True:
+            n = c.recv_into(buf)
+            if n == 0:
+                break
+            total += n
+        c.sendall(total.to_bytes(8, "big"))
+        c.close()
+        os._exit(0)
+    c.close()
 """
 
 ECHO = r"""
@@ -78,13 +83,22 @@ def send_bytes(port, count):
 
 
 def throughput(port, total, streams):
+    """Aggregate MB/s of `streams` sender processes (no shared interpreter lock)."""
     each = total // streams
     started = time.monotonic()
-    threads = [threading.Thread(target=send_bytes, args=(port, each)) for _ in range(streams)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    pids = []
+    for _ in range(streams):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                send_bytes(port, each)
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+        pids.append(pid)
+    failed = sum(1 for pid in pids if os.waitpid(pid, 0)[1] != 0)
+    if failed:
+        raise RuntimeError(f"{failed} sender(s) failed")
     return each * streams / (time.monotonic() - started) / 1e6
 
 

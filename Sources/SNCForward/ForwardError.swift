@@ -31,10 +31,10 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .usage(let message): message
         case .bind(let address, let error): "bind \(address): \(error.errno.description)"
-        case .resolve(let error): "ssh: Could not resolve hostname \(error.host): \(error.message)"
-        case .connect(let host, let port, let error): "ssh: connect to host \(host) port \(port): \(error.errno.description)"
-        case .connectTimeout(let host, let port): "ssh: connect to host \(host) port \(port): Connection timed out"
-        case .handshake(let host, let error): "ssh: handshake with \(host) failed: \(error.message.isEmpty ? error.description : error.message)"
+        case .resolve(let error): "Could not resolve hostname \(error.host): \(error.message)"
+        case .connect(let host, let port, let error): "connect to host \(host) port \(port): \(error.errno.description)"
+        case .connectTimeout(let host, let port): "connect to host \(host) port \(port): Connection timed out"
+        case .handshake(let host, let error): "handshake with \(host) failed: \(error.message.isEmpty ? error.description : error.message)"
         case .hostKeyVerificationFailed: "Host key verification failed."
         case .permissionDenied(let user, let host, let methods):
             "\(user)@\(host): Permission denied (\(methods.joined(separator: ",")))."

@@ -19,15 +19,15 @@ package struct Prompter: Sendable {
     /// A secret (echo off). `allowStdin`: like ssh's passphrase prompts, a
     /// non-terminal stdin also sends the question to askpass.
     package func secret(_ prompt: String, allowStdin: Bool = true) -> String? {
-        ask(prompt, echo: false, allowStdin: allowStdin, hint: nil)
+        ask(prompt, echo: false, allowStdin: allowStdin)
     }
 
-    /// A visible question (host key confirmation); askpass gets the "confirm" hint.
+    /// A visible question (host key confirmation, echoed keyboard-interactive prompts).
     package func question(_ prompt: String) -> String? {
-        ask(prompt, echo: true, allowStdin: false, hint: "confirm")
+        ask(prompt, echo: true, allowStdin: false)
     }
 
-    private func ask(_ prompt: String, echo: Bool, allowStdin: Bool, hint: String?) -> String? {
+    private func ask(_ prompt: String, echo: Bool, allowStdin: Bool) -> String? {
         if batchMode { return nil }
         var allowAskpass = !(environment["DISPLAY"] ?? "").isEmpty
         var useAskpass = false
@@ -48,7 +48,7 @@ package struct Prompter: Sendable {
         }
         if useAskpass && allowAskpass {
             if terminal >= 0 { close(terminal) }
-            return askpass(prompt, hint: hint)
+            return askpass(prompt)
         }
         if terminal < 0 {
             terminal = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY)
@@ -64,7 +64,15 @@ package struct Prompter: Sendable {
         writeAll(terminal, Array(prompt.utf8))
         var saved = termios()
         let haveSettings = tcgetattr(terminal, &saved) == 0
+        var previousHandlers: [(CInt, __sighandler_t?)] = []
         if haveSettings && !echo {
+            // A signal while echo is off must not leave the terminal silent:
+            // the handler restores it, then dies of the signal as before.
+            TerminalGuard.terminal = terminal
+            TerminalGuard.saved = saved
+            for number in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP] {
+                previousHandlers.append((number, signal(number, TerminalGuard.restoreAndReraise)))
+            }
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO | ECHONL)
             quiet.c_lflag |= tcflag_t(ICANON)
@@ -73,6 +81,8 @@ package struct Prompter: Sendable {
         defer {
             if haveSettings && !echo {
                 _ = tcsetattr(terminal, TCSAFLUSH, &saved)
+                for (number, handler) in previousHandlers { _ = signal(number, handler) }
+                TerminalGuard.terminal = -1
                 writeAll(terminal, [10])
             }
         }
@@ -93,7 +103,7 @@ package struct Prompter: Sendable {
 
     /// Runs SSH_ASKPASS (or ssh's default program) with the prompt as its
     /// argument and reads the answer from its stdout; nil if it fails.
-    private func askpass(_ prompt: String, hint: String?) -> String? {
+    private func askpass(_ prompt: String) -> String? {
         let program = environment["SSH_ASKPASS"] ?? "/usr/bin/ssh-askpass"
         var ends: [CInt] = [-1, -1]
         guard pipe(&ends) == 0 else { return nil }
@@ -105,10 +115,8 @@ package struct Prompter: Sendable {
         posix_spawn_file_actions_adddup2(&actions, writeEnd, STDOUT_FILENO)
         posix_spawn_file_actions_addclose(&actions, readEnd)
         posix_spawn_file_actions_addclose(&actions, writeEnd)
-        var childEnvironment = environment
-        if let hint { childEnvironment["SSH_ASKPASS_PROMPT"] = hint } else { childEnvironment.removeValue(forKey: "SSH_ASKPASS_PROMPT") }
         let arguments = [program, prompt]
-        let environmentList = childEnvironment.map { "\($0.key)=\($0.value)" }
+        let environmentList = environment.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
         let status = withCStrings(arguments) { argv in
             withCStrings(environmentList) { envp in
@@ -163,4 +171,22 @@ func withCStrings<Result>(_ strings: [String], _ body: ([UnsafeMutablePointer<CC
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
     return body(pointers)
+}
+
+/// What a signal handler needs to give the terminal its echo back.
+///
+/// Written only by the prompting thread while it prompts (before any
+/// forwarding thread exists) and read only by the handler that interrupts
+/// that thread, so the unchecked access cannot race.
+private enum TerminalGuard {
+    nonisolated(unsafe) static var terminal: CInt = -1
+    nonisolated(unsafe) static var saved = termios()
+
+    /// Restores the terminal (tcsetattr is async-signal-safe), then lets
+    /// the signal do what it would have done.
+    static let restoreAndReraise: @convention(c) (CInt) -> Void = { number in
+        if terminal >= 0 { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
+        _ = signal(number, SIG_DFL)
+        _ = raise(number)
+    }
 }
