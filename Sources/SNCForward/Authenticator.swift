@@ -127,7 +127,6 @@ package struct Authenticator {
                 continue
             }
             log.debug("Trying private key: \(path)")
-            var passphrase: String?
             if key.encrypted {
                 if let blob = key.publicKeyBlob {
                     // Ask for the passphrase only if the server would take this key.
@@ -151,7 +150,7 @@ package struct Authenticator {
             }
             do {
                 try SessionDriver.run(session, deadline: nil) { () throws(SSHError) in
-                    try session.authenticate(user: user, privateKeyPath: path, publicKeyPath: key.publicKeyPath, passphrase: passphrase)
+                    try session.authenticate(user: user, privateKeyPath: path, publicKeyPath: key.publicKeyPath, passphrase: nil)
                 }
                 log.debug("Authenticated to \(configuration.hostName) using \"publickey\" (\(path)).")
                 return .identityFile(path: path, publicKeyPath: key.publicKeyPath, passphrase: nil)
@@ -159,7 +158,6 @@ package struct Authenticator {
                 if error.isDisconnect { throw failure(error) }
                 noteRefusal(algorithm: key.algorithm ?? "", name: path, error: error)
             }
-            passphrase = nil
         }
         return nil
     }

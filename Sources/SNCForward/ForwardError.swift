@@ -38,7 +38,7 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
         case .hostKeyVerificationFailed: "Host key verification failed."
         case .permissionDenied(let user, let host, let methods):
             "\(user)@\(host): Permission denied (\(methods.joined(separator: ",")))."
-        case .connectionLost(let host, let reason): "Connection to \(host) closed: \(reason)"
+        case .connectionLost(let host, let reason): "Connection to \(host) closed by remote host (\(reason))."
         case .serverSilent(let host, let seconds): "Timeout, server \(host) not responding (no reply for \(seconds)s)."
         case .channelOpenFailed(let target, let reason): "channel open to \(target) failed: \(reason)"
         case .system(let error): error.description

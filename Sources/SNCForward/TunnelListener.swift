@@ -19,8 +19,9 @@ final class TunnelListener {
 
     /// Binds every address a spec names: 127.0.0.1 by default (ssh binds
     /// loopback unless GatewayPorts), all interfaces for `*`, empty or
-    /// 0.0.0.0, otherwise what the bind address resolves to. Fails (before
-    /// any authentication) if any address of the spec cannot be bound.
+    /// 0.0.0.0, otherwise what the bind address resolves to. As in ssh, a
+    /// name with several addresses ("localhost": 127.0.0.1 and ::1) needs
+    /// one of them; the spec fails (before any authentication) if none binds.
     static func bind(_ spec: ForwardSpec, log: ForwardLog) throws(ForwardError) -> [TunnelListener] {
         let addresses: [SocketAddress]
         if spec.bindsAllInterfaces {
@@ -37,6 +38,7 @@ final class TunnelListener {
             addresses = [SocketAddress(numericHost: "127.0.0.1", port: spec.port)].compactMap { $0 }
         }
         var listeners: [TunnelListener] = []
+        var firstFailure: ForwardError?
         for address in addresses {
             do {
                 let socket = try Socket(family: address.family, type: CInt(SOCK_STREAM.rawValue))
@@ -48,9 +50,12 @@ final class TunnelListener {
                 log.debug("Local forwarding listening on \(address.host) port \(spec.port).")
                 listeners.append(TunnelListener(socket: socket, spec: spec, address: address))
             } catch {
-                throw .bind(address: "[\(address.host)]:\(spec.port)", error: error)
+                let failure = ForwardError.bind(address: "[\(address.host)]:\(spec.port)", error: error)
+                if addresses.count > 1 { log.warn(failure.description) }
+                if firstFailure == nil { firstFailure = failure }
             }
         }
+        if listeners.isEmpty, let firstFailure { throw firstFailure }
         return listeners
     }
 }

@@ -232,7 +232,7 @@ final class TunnelWorker {
                     result = try session.openChannel(type: "keepalive@snc", windowSize: 32768, packetSize: 32768, message: [])
                 case .connection(let connection):
                     result = try session.openChannel(
-                        type: "direct-tcpip", windowSize: settings.channelWindow, packetSize: settings.maximumPacket,
+                        type: "direct-tcpip", windowSize: settings.window(forConnections: connections.count), packetSize: settings.maximumPacket,
                         message: connection.openMessage)
                 }
             } catch {

@@ -30,3 +30,10 @@ import Testing
 func badSpecsAreRejected(_ text: String) {
     #expect(throws: ForwardSpec.ParseError.self) { try ForwardSpec(argument: text) }
 }
+
+@Test func channelWindowsShareABudgetButStayAboveLibssh2sDefault() {
+    let settings = TunnelSettings()
+    #expect(settings.window(forConnections: 1) == 8 << 20)
+    #expect(settings.window(forConnections: 64) == 4 << 20)
+    #expect(settings.window(forConnections: 10_000) > 2 << 20)
+}

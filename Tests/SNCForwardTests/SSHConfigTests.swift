@@ -90,3 +90,13 @@ private let config = """
     #expect(SSHConfigParser.parseTime("1x") == nil)
     #expect(SSHConfigParser.parseTime("") == nil)
 }
+
+@Test func includeReadsFilesInPlace() throws {
+    let included = writeTemporary("Host inc\n  User included\n  Port 2022\n")
+    defer { unlink(included) }
+    let resolved = try resolve("inc", "Host inc\n  Include \(included)\n  User outer\n")
+    #expect(resolved.user == "included")
+    #expect(resolved.port == 2022)
+    let elsewhere = try resolve("other", "Host inc\n  Include \(included)\nHost *\n  User outer\n")
+    #expect(elsewhere.user == "outer")
+}

@@ -66,7 +66,7 @@ def test_sshd_killed_mid_transfer(snc, own_sshd, procs, tmp_path):
     mover.join(10)
     assert proc.returncode == 1
     stderr = proc.stderr.read().decode()
-    assert "snc: Connection to 127.0.0.1 closed" in stderr
+    assert "snc: Connection to 127.0.0.1 closed by remote host" in stderr
     assert elapsed < 5
 
 
