@@ -72,6 +72,9 @@ final class TunnelWorker {
     /// Runs until the session dies or `stop` is raised. Throws why it ended,
     /// unless it was asked to stop.
     func run() throws(ForwardError) {
+        // This loop ends only on failure or when told to stop: either way the
+        // process is leaving, so nothing waits for the server on the way out.
+        defer { session.abandonConnection() }
         session.configureKeepalive(intervalSeconds: settings.serverAliveInterval)
         while !stop.isRaised {
             try loopOnce()
@@ -87,9 +90,14 @@ final class TunnelWorker {
             bufferSize: settings.bufferSize)
         connections.append(connection)
         openQueue.append(.connection(connection))
-        while !stop.isRaised {
-            try loopOnce()
-            if connections.isEmpty { break }
+        do {
+            while !stop.isRaised {
+                try loopOnce()
+                if connections.isEmpty { break }
+            }
+        } catch {
+            session.abandonConnection()
+            throw error
         }
         // Let the channel close reach the server before the session goes.
         let deadline = Deadline(milliseconds: 2000)

@@ -135,6 +135,15 @@ package final class SSHSession {
         return events
     }
 
+    /// Gives up on the server (dead, frozen, or we are exiting after a
+    /// failure): shuts the socket down so that freeing the channels and the
+    /// session fails fast instead of waiting, per channel, for a close
+    /// confirmation that will never come.
+    package func abandonConnection() {
+        _ = Glibc.shutdown(socket, CInt(SHUT_RDWR))
+        if context.sendError == 0 { context.sendError = -Int(EPIPE) }
+    }
+
     /// Bytes libssh2 has sent that still wait in snc's buffer for the socket.
     package var pendingOutboundBytes: Int { context.outbound.count }
 

@@ -75,11 +75,18 @@ def test_frozen_sshd_is_detected_by_server_alive(snc, own_sshd, procs, tmp_path)
     local = free_port()
     config = own_sshd.config(tmp_path, extra="  ServerAliveInterval 1\n  ServerAliveCountMax 2\n")
     proc = start_forward(procs, snc, ["-F", config, "-L", f"{local}:127.0.0.1:{echo}", "testhost"], local)
+    # Open channels must not each wait for a close confirmation on the way out.
+    idle = [socket.create_connection(("127.0.0.1", local), timeout=5) for _ in range(20)]
+    for sock in idle:
+        sock.sendall(b"ping")
+        assert sock.recv(4) == b"ping"
     time.sleep(0.5)
     # A frozen server keeps its TCP connection up (the kernel still ACKs) but never answers.
     for pid in sshd_children(own_sshd):
         os.kill(pid, signal.SIGSTOP)
     elapsed = wait_exit(proc, 15)
+    for sock in idle:
+        sock.close()
     assert proc.returncode == 1
     assert "snc: Timeout, server 127.0.0.1 not responding (no reply for 2s)." in proc.stderr.read().decode()
     assert elapsed < 6
