@@ -169,7 +169,8 @@ def main():
             if kind == "ssh":
                 args = ["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, *forwards, dest]
             else:
-                args = [SNC, "forward", "-F", "none", "-N", "-v", "--sessions", str(sessions), *common, *forwards, dest]
+                args = [SNC, "forward", "-F", "none", "-N", "-v", "--sessions", str(sessions), "-o", f"Ciphers={CIPHER}",
+                        "-o", f"MACs={MAC}", *common, *forwards, dest]
             proc = start(args, env=env)
             procs.append(proc)
             listening(sink_local)

@@ -30,6 +30,9 @@ package struct HostConfiguration: Sendable {
     package let hashKnownHosts: Bool
     /// IdentityAgent, if set ("none" disables the agent).
     package let identityAgent: String?
+    /// Ciphers and MACs to offer (both directions); nil = libssh2's defaults.
+    package let ciphers: String?
+    package let macs: String?
     /// What was skipped while reading config files, for `-v`.
     package let notes: [String]
     /// The local account's home directory and name (for `~`, `%d`, `%u`).
@@ -113,6 +116,8 @@ package struct HostConfiguration: Sendable {
             localForwards: options.localForwards,
             hashKnownHosts: options.hashKnownHosts ?? false,
             identityAgent: options.identityAgent,
+            ciphers: options.ciphers,
+            macs: options.macs,
             notes: parser.notes,
             home: account.home,
             localUser: account.name

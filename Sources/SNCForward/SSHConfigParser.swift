@@ -109,6 +109,14 @@ package struct SSHConfigParser {
             } catch {
                 throw fail(error.description)
             }
+        case "ciphers", "macs":
+            if first.hasPrefix("+") || first.hasPrefix("-") || first.hasPrefix("^") {
+                notes.append("\(source)\(line > 0 ? " line \(line)" : ""): \(keyword) edits (+, -, ^) are not supported; libssh2's defaults kept")
+            } else if keyword == "ciphers" {
+                if options.ciphers == nil { options.ciphers = first }
+            } else if options.macs == nil {
+                options.macs = first
+            }
         case "include":
             guard depth < 16 else { throw fail("Include nested too deeply.") }
             for pattern in arguments {

@@ -66,6 +66,18 @@ package struct SSHConnector {
         }
         let link = SSHLink(connection: connection, session: session)
         try configure(session)
+        do throws(SSHError) {
+            if let ciphers = configuration.ciphers {
+                try session.setPreference(.cipherClientToServer, ciphers)
+                try session.setPreference(.cipherServerToClient, ciphers)
+            }
+            if let macs = configuration.macs {
+                try session.setPreference(.macClientToServer, macs)
+                try session.setPreference(.macServerToClient, macs)
+            }
+        } catch {
+            throw .usage("no cipher or MAC in that list is supported by libssh2 \(libssh2Version): \(error.message)")
+        }
         do {
             try SessionDriver.run(session, deadline: deadline) { () throws(SSHError) in try session.handshake() }
         } catch {

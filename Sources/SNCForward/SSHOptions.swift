@@ -17,6 +17,9 @@ package struct SSHOptions: Sendable, Equatable {
     package var localForwards: [ForwardSpec] = []
     package var hashKnownHosts: Bool?
     package var identityAgent: String?
+    /// Ciphers / MACs as plain comma lists (libssh2 takes no +, - or ^ edits).
+    package var ciphers: String?
+    package var macs: String?
 
     package init() {}
 }

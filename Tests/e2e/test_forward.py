@@ -143,3 +143,15 @@ def test_usage_errors_exit_64(snc):
     assert "Bad local forwarding specification 'notaspec'" in result.stderr.decode()
     result = run([snc, "forward"])
     assert result.returncode == 64
+
+
+def test_ciphers_and_macs_are_offered_as_asked(snc, sshd, procs, tmp_path):
+    echo = start_echo(procs)
+    result = run([snc, "forward", "-v", "-o", "Ciphers=aes256-ctr", "-o", "MACs=hmac-sha2-512", "-F", sshd.config(tmp_path),
+                  "-W", f"127.0.0.1:{echo}", "testhost"], input=b"c\n")
+    assert result.returncode == 0, result.stderr
+    assert "cipher: aes256-ctr MAC: hmac-sha2-512" in result.stderr.decode()
+    result = run([snc, "forward", "-o", "Ciphers=chacha20-poly1305@openssh.com", "-F", sshd.config(tmp_path),
+                  "-W", f"127.0.0.1:{echo}", "testhost"], input=b"c\n")
+    assert result.returncode == 64
+    assert "no cipher or MAC in that list is supported by libssh2" in result.stderr.decode()
