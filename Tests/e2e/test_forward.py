@@ -155,3 +155,19 @@ def test_ciphers_and_macs_are_offered_as_asked(snc, sshd, procs, tmp_path):
                   "-W", f"127.0.0.1:{echo}", "testhost"], input=b"c\n")
     assert result.returncode == 64
     assert "no cipher or MAC in that list is supported by libssh2" in result.stderr.decode()
+
+
+def test_ipv6_bind_address_in_brackets(snc, sshd, procs, tmp_path):
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+            local = probe.getsockname()[1]
+    except OSError:
+        import pytest
+        pytest.skip("no IPv6 loopback")
+    echo = start_echo(procs)
+    start_forward(procs, snc, ["-F", sshd.config(tmp_path), "-L", f"[::1]:{local}:127.0.0.1:{echo}", "testhost"], local)
+    with socket.create_connection(("::1", local), timeout=10) as sock:
+        sock.sendall(b"six\n")
+        sock.shutdown(socket.SHUT_WR)
+        assert sock.recv(100) == b"six\n"
