@@ -15,7 +15,11 @@ enum SessionDriver {
         _ session: SSHSession, deadline: Deadline?, _ call: () throws(SSHError) -> IOResult<Value>
     ) throws(SSHError) -> Value {
         while true {
-            if case .done(let value) = try call() { return value }
+            if case .done(let value) = try call() {
+                // What the call sent may still sit in snc's send buffer.
+                try session.flushOutbound()
+                return value
+            }
             try wait(session, deadline: deadline)
         }
     }

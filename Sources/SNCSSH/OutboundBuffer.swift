@@ -12,6 +12,10 @@ import Glibc
 /// several small packets leave in one send(2). The engine bounds this
 /// buffer by not writing channel data while it is above its high-water mark.
 final class OutboundBuffer {
+    /// Up to this much is gathered before a send(2); the engine flushes the
+    /// rest at the end of every pass, before it sleeps in poll.
+    static let coalescingLimit = 64 << 10
+
     private var storage: [UInt8] = []
     private var head = 0
 

@@ -36,7 +36,17 @@ enum SSHCallbacks {
     ) -> Int = { socket, buffer, length, flags, abstract in
         guard let context = SSHCallbacks.context(abstract) else { return -Int(EINVAL) }
         if context.sendError != 0 { return context.sendError }
+        // Small enough to wait for the engine's flush at the end of its pass:
+        // several packets then leave in one send(2).
+        if !context.sendsSynchronously && context.outbound.count + length <= OutboundBuffer.coalescingLimit {
+            context.outbound.append(UnsafeRawBufferPointer(start: buffer, count: length))
+            return length
+        }
         var offset = 0
+        if !context.outbound.isEmpty {
+            let result = context.outbound.flush(to: socket)
+            if result != 0 { context.sendError = result; return result }
+        }
         if context.outbound.isEmpty {
             while offset < length {
                 let sent = Glibc.send(socket, buffer.map { $0 + offset }, length - offset, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))
