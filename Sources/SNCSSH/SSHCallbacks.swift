@@ -16,9 +16,10 @@ enum SSHCallbacks {
     static let receive: @convention(c) (
         libssh2_socket_t, UnsafeMutableRawPointer?, Int, CInt, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
     ) -> Int = { socket, buffer, length, flags, abstract in
+        let context = SSHCallbacks.context(abstract)
         while true {
             let count = Glibc.recv(socket, buffer, length, flags)
-            if count > 0, let context = SSHCallbacks.context(abstract) {
+            if count > 0, let context, context.socket == socket {
                 context.lastReceivedNanoseconds = monotonicNanoseconds()
                 context.bytesReceived &+= UInt64(count)
             }
@@ -34,7 +35,16 @@ enum SSHCallbacks {
     static let send: @convention(c) (
         libssh2_socket_t, UnsafeRawPointer?, Int, CInt, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
     ) -> Int = { socket, buffer, length, flags, abstract in
-        guard let context = SSHCallbacks.context(abstract) else { return -Int(EINVAL) }
+        guard let context = SSHCallbacks.context(abstract), context.socket == socket else {
+            // Not the SSH connection (libssh2 talks to ssh-agent this way too): plain send(2).
+            while true {
+                let sent = Glibc.send(socket, buffer, length, flags | CInt(MSG_NOSIGNAL))
+                if sent >= 0 { return sent }
+                let code = errno
+                if code == EINTR { continue }
+                return -Int(code)
+            }
+        }
         if context.sendError != 0 { return context.sendError }
         // Small enough to wait for the engine's flush at the end of its pass:
         // several packets then leave in one send(2).

@@ -24,7 +24,7 @@ package final class SSHSession {
         guard SSHLibrary.initialized else {
             throw SSHError(call: "libssh2_init", code: LIBSSH2_ERROR_ALLOC, message: "libssh2 could not initialise its crypto backend")
         }
-        let context = SSHSessionContext()
+        let context = SSHSessionContext(socket: socket)
         let abstract = Unmanaged.passUnretained(context).toOpaque()
         guard let handle = libssh2_session_init_ex(nil, nil, nil, abstract) else {
             throw SSHError(call: "libssh2_session_init_ex", code: LIBSSH2_ERROR_ALLOC, message: "out of memory")

@@ -8,6 +8,15 @@ import Glibc
 /// synchronously from inside a call on that session, on that thread; so the
 /// mutable fields are never touched concurrently.
 final class SSHSessionContext {
+    /// The SSH connection's socket. libssh2 also sends and receives through
+    /// these callbacks on other descriptors (the ssh-agent socket), which
+    /// must pass straight through.
+    let socket: CInt
+
+    init(socket: CInt) {
+        self.socket = socket
+    }
+
     /// Monotonic nanoseconds of the last time the server sent us a byte:
     /// the engine's evidence that the server is alive.
     var lastReceivedNanoseconds: UInt64 = monotonicNanoseconds()
