@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SNCSocket",
                 "SNCLab",
+                "SNCForward",
             ]
         ),
         .target(
@@ -39,6 +40,12 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+            name: "SNCForward",
+            dependencies: ["SNCSSH", "SNCSocket", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "SNCSSH", dependencies: ["CLibSSH2", "SNCSocket"]),
+        .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .testTarget(name: "SNCForwardTests", dependencies: ["SNCForward", "SNCSSH"]),
         .testTarget(name: "SNCSocketTests", dependencies: ["SNCSocket"]),
         .testTarget(
             name: "SNCLabTests",

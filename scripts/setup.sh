@@ -30,3 +30,10 @@ if ! python3 -c 'import pytest, pytest_timeout' 2>/dev/null; then
     echo "setup: installing pytest and pytest-timeout" >&2
     python3 -m pip install --quiet --disable-pip-version-check pytest pytest-timeout
 fi
+
+# paramiko: a made-up SSH server for the password and keyboard-interactive
+# tests (OpenSSH's sshd would need a real system account).
+if ! python3 -c 'import paramiko' 2>/dev/null; then
+    echo "setup: installing paramiko" >&2
+    python3 -m pip install --quiet --disable-pip-version-check paramiko
+fi

@@ -6,4 +6,11 @@ extension Socket.Accepted {
         let peer = self.peer
         return (socket.release(), peer)
     }
+
+    /// Hands over the accepted socket. Modules other than this one cannot
+    /// take a stored property out of a noncopyable struct, so they call this
+    /// (after copying `peer` out).
+    package consuming func takeSocket() -> Socket {
+        socket
+    }
 }

@@ -7,6 +7,6 @@ struct SNC: ParsableCommand {
         commandName: "snc",
         abstract: "netcat, ssh -L and a load tester in one binary.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, LoadCommand.self]
+        subcommands: [ServeCommand.self, LoadCommand.self, ForwardCommand.self]
     )
 }

@@ -1,0 +1,109 @@
+import SNCSocket
+
+/// One `-L [bind_address:]port:host:hostport` (or config `LocalForward`):
+/// listen locally on port, and send each connection to host:hostport as the
+/// SSH server sees it.
+package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
+    /// What to bind: nil = loopback (127.0.0.1, ssh's GatewayPorts=no);
+    /// "" or "*" = every interface; anything else is resolved.
+    package let bindAddress: String?
+    package let port: UInt16
+    package let host: String
+    package let hostPort: UInt16
+
+    package init(bindAddress: String?, port: UInt16, host: String, hostPort: UInt16) {
+        self.bindAddress = bindAddress
+        self.port = port
+        self.host = host
+        self.hostPort = hostPort
+    }
+
+    /// Why a spec could not be parsed.
+    package struct ParseError: Error, Sendable, CustomStringConvertible {
+        package let text: String
+        package let reason: String
+        package var description: String { "Bad local forwarding specification '\(text)': \(reason)" }
+    }
+
+    /// Parses ssh's `-L` argument: `[bind_address:]port:host:hostport`, with
+    /// IPv6 addresses in square brackets (`[::1]:8080:[::1]:80`).
+    package init(argument text: String) throws(ParseError) {
+        let fields = try Self.split(text)
+        switch fields.count {
+        case 3:
+            try self.init(text: text, bind: nil, port: fields[0], host: fields[1], hostPort: fields[2])
+        case 4:
+            try self.init(text: text, bind: fields[0], port: fields[1], host: fields[2], hostPort: fields[3])
+        default:
+            throw ParseError(text: text, reason: "expected [bind_address:]port:host:hostport")
+        }
+    }
+
+    /// Parses ssh_config's `LocalForward [bind_address:]port host:hostport`.
+    package init(localForward listen: String, _ target: String) throws(ParseError) {
+        let text = "\(listen) \(target)"
+        let listenFields = try Self.split(listen)
+        let targetFields = try Self.split(target)
+        guard targetFields.count == 2, (1...2).contains(listenFields.count) else {
+            throw ParseError(text: text, reason: "expected [bind_address:]port host:hostport")
+        }
+        try self.init(
+            text: text, bind: listenFields.count == 2 ? listenFields[0] : nil, port: listenFields.last ?? "",
+            host: targetFields[0], hostPort: targetFields[1])
+    }
+
+    private init(text: String, bind: String?, port: String, host: String, hostPort: String) throws(ParseError) {
+        guard let listenPort = Self.port(port) else { throw ParseError(text: text, reason: "bad listen port '\(port)'") }
+        guard let targetPort = Self.port(hostPort) else { throw ParseError(text: text, reason: "bad host port '\(hostPort)'") }
+        guard !host.isEmpty else { throw ParseError(text: text, reason: "missing host") }
+        self.bindAddress = bind
+        self.port = listenPort
+        self.host = host
+        self.hostPort = targetPort
+    }
+
+    /// A port number or a service name (`ssh` = 22), as ssh's a2port accepts.
+    private static func port(_ text: String) -> UInt16? {
+        if let number = Int(text) { return (1...65535).contains(number) ? UInt16(number) : nil }
+        return Port(text).map(\.number)
+    }
+
+    /// Splits on colons that are outside square brackets, removing the brackets.
+    private static func split(_ text: String) throws(ParseError) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var inBracket = false
+        for character in text {
+            switch character {
+            case "[" where !inBracket && current.isEmpty: inBracket = true
+            case "]" where inBracket: inBracket = false
+            case ":" where !inBracket:
+                fields.append(current)
+                current = ""
+            default: current.append(character)
+            }
+        }
+        if inBracket { throw ParseError(text: text, reason: "unbalanced '['") }
+        fields.append(current)
+        return fields
+    }
+
+    /// Whether this spec asks for every interface (`*`, empty, 0.0.0.0, ::).
+    package var bindsAllInterfaces: Bool {
+        guard let bindAddress else { return false }
+        return bindAddress.isEmpty || bindAddress == "*" || bindAddress == "0.0.0.0" || bindAddress == "::"
+    }
+
+    /// ssh -G's spelling: `[127.0.0.1]:8080 [localhost]:9000`, or `8080 [h]:1` with no bind address.
+    package var configDescription: String {
+        let listen = bindAddress.map { "[\($0.isEmpty ? "*" : $0)]:\(port)" } ?? "\(port)"
+        return "\(listen) [\(host)]:\(hostPort)"
+    }
+
+    package var description: String {
+        let listen = bindAddress.map { "\(bracketed($0)):\(port)" } ?? "\(port)"
+        return "\(listen):\(bracketed(host)):\(hostPort)"
+    }
+
+    private func bracketed(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+}

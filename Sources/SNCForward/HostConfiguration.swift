@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything snc needs to reach one SSH server, resolved the way ssh
+/// resolves it: command line first, then the user's config (or `-F`), then
+/// /etc/ssh/ssh_config, then OpenSSH's defaults.
+package struct HostConfiguration: Sendable {
+    /// The name as given on the command line (what `Host` lines match).
+    package let host: String
+    /// Where to connect: `HostName` with `%h` expanded, or the host itself.
+    package let hostName: String
+    package let user: String
+    package let port: UInt16
+    /// IdentityFile values as written (ssh -G prints them so).
+    package let identityFiles: [String]
+    /// Whether the identity files were configured (false: OpenSSH's defaults).
+    package let identityFilesConfigured: Bool
+    package let identitiesOnly: Bool
+    /// UserKnownHostsFile with `~` expanded; snc writes new keys to the first.
+    package let knownHostsFiles: [String]
+    package let strictHostKeyChecking: StrictHostKeyChecking
+    package let batchMode: Bool
+    /// Seconds; 0 = no limit (ssh's "none").
+    package let connectTimeout: Int
+    /// Seconds between keepalives; 0 = off.
+    package let serverAliveInterval: Int
+    package let serverAliveCountMax: Int
+    package let localForwards: [ForwardSpec]
+    package let hashKnownHosts: Bool
+    /// IdentityAgent, if set ("none" disables the agent).
+    package let identityAgent: String?
+    /// Ciphers and MACs to offer (both directions); nil = libssh2's defaults.
+    package let ciphers: String?
+    package let macs: String?
+    /// What was skipped while reading config files, for `-v`.
+    package let notes: [String]
+    /// The local account's home directory and name (for `~`, `%d`, `%u`).
+    package let home: String
+    package let localUser: String
+
+    /// What the command line said, before any config file is read.
+    package struct CommandLine: Sendable {
+        package var destination: String
+        package var port: UInt16?
+        package var user: String?
+        package var identityFiles: [String] = []
+        /// `-F`: nil = ~/.ssh/config and /etc/ssh/ssh_config; "none" = no files.
+        package var configFile: String?
+        package var options: [String] = []
+        package var forwards: [ForwardSpec] = []
+        /// Files to read instead of /etc/ssh/ssh_config (tests use this to stay hermetic).
+        package var systemConfigFile: String = "/etc/ssh/ssh_config"
+
+        package init(destination: String) { self.destination = destination }
+    }
+
+    /// Resolves a command line against the config files.
+    package static func resolve(_ commandLine: CommandLine) throws(ConfigError) -> HostConfiguration {
+        let account = LocalAccount.current
+        var destinationUser: String?
+        var host = commandLine.destination
+        if let at = host.lastIndex(of: "@") {
+            destinationUser = String(host[..<at])
+            host = String(host[host.index(after: at)...])
+        }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ConfigError(source: "command-line", line: 0, message: "no host name given") }
+
+        var options = SSHOptions()
+        // -i files come first, in the order given, as ssh adds them while parsing its arguments.
+        for file in commandLine.identityFiles where !options.identityFiles.contains(file) {
+            options.identityFiles.append(file)
+        }
+        var parser = SSHConfigParser(host: host, home: account.home)
+        for option in commandLine.options {
+            try parser.apply(option: option, to: &options)
+        }
+        if options.user == nil { options.user = commandLine.user ?? destinationUser }
+        if options.port == nil { options.port = commandLine.port }
+        options.localForwards.insert(contentsOf: commandLine.forwards, at: 0)
+
+        switch commandLine.configFile {
+        case "none"?:
+            break
+        case let file?:
+            let path = file.hasPrefix("~") ? account.home + file.dropFirst() : file
+            try parser.apply(file: path, to: &options, required: true, directory: account.home + "/.ssh")
+        case nil:
+            try parser.apply(file: account.home + "/.ssh/config", to: &options, required: false, directory: account.home + "/.ssh")
+            try parser.apply(file: commandLine.systemConfigFile, to: &options, required: false, directory: "/etc/ssh")
+        }
+
+        let configured = !options.identityFiles.isEmpty
+        let identityFiles = configured ? options.identityFiles : ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"]
+        let hostName = (options.hostName.map { expandHostName($0, host: host) } ?? host).lowercased()
+        let batchMode = options.batchMode ?? false
+        let knownHosts = (options.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"])
+            .filter { $0.lowercased() != "none" }
+            .map { $0.hasPrefix("~") ? account.home + $0.dropFirst() : $0 }
+        return HostConfiguration(
+            host: host,
+            hostName: hostName,
+            user: options.user ?? account.name,
+            port: options.port ?? 22,
+            identityFiles: identityFiles,
+            identityFilesConfigured: configured,
+            identitiesOnly: options.identitiesOnly ?? false,
+            knownHostsFiles: knownHosts,
+            strictHostKeyChecking: options.strictHostKeyChecking ?? .ask,
+            batchMode: batchMode,
+            connectTimeout: options.connectTimeout ?? 0,
+            // Debian's ssh sets ServerAliveInterval 300 in batch mode unless configured.
+            serverAliveInterval: options.serverAliveInterval ?? (batchMode ? 300 : 0),
+            serverAliveCountMax: options.serverAliveCountMax ?? 3,
+            localForwards: options.localForwards,
+            hashKnownHosts: options.hashKnownHosts ?? false,
+            identityAgent: options.identityAgent,
+            ciphers: options.ciphers,
+            macs: options.macs,
+            notes: parser.notes,
+            home: account.home,
+            localUser: account.name
+        )
+    }
+
+    /// HostName's `%h` (the name from the command line) and `%%`.
+    private static func expandHostName(_ value: String, host: String) -> String {
+        expandTokens(value, ["h": host])
+    }
+
+    /// Replaces ssh_config `%x` tokens; unknown tokens are left as written.
+    static func expandTokens(_ value: String, _ tokens: [Character: String]) -> String {
+        var result = ""
+        var percent = false
+        for character in value {
+            if percent {
+                if character == "%" { result.append("%") } else if let replacement = tokens[character] { result += replacement } else { result += "%\(character)" }
+                percent = false
+            } else if character == "%" {
+                percent = true
+            } else {
+                result.append(character)
+            }
+        }
+        if percent { result.append("%") }
+        return result
+    }
+
+    /// IdentityFile paths with `~` and the tokens ssh expands there
+    /// (%d home, %u local user, %h host name, %r remote user, %p port,
+    /// %n name as given, %l local host name, %i uid).
+    package var identityPaths: [String] {
+        var hostnameBuffer = [CChar](repeating: 0, count: 256)
+        gethostname(&hostnameBuffer, hostnameBuffer.count - 1)
+        let localHost = String(decoding: hostnameBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let tokens: [Character: String] = [
+            "d": home, "u": localUser, "h": hostName, "r": user, "p": String(port), "n": host,
+            "l": localHost, "L": String(localHost.prefix { $0 != "." }), "i": String(getuid()),
+        ]
+        return identityFiles.map { file in
+            let tilde = file.hasPrefix("~") ? home + file.dropFirst() : file
+            return Self.expandTokens(tilde, tokens)
+        }
+    }
+
+    /// The resolved options in `ssh -G`'s words, one per line, for the keywords snc uses.
+    package var dump: String {
+        var lines = [
+            "host \(host)",
+            "hostname \(hostName)",
+            "user \(user)",
+            "port \(port)",
+        ]
+        lines += identityFiles.map { "identityfile \($0)" }
+        lines += [
+            "identitiesonly \(identitiesOnly ? "yes" : "no")",
+            "userknownhostsfile \(knownHostsFiles.joined(separator: " "))",
+            "stricthostkeychecking \(strictHostKeyChecking.configDescription)",
+            "batchmode \(batchMode ? "yes" : "no")",
+            "hashknownhosts \(hashKnownHosts ? "yes" : "no")",
+            "connecttimeout \(connectTimeout == 0 ? "none" : String(connectTimeout))",
+            "serveraliveinterval \(serverAliveInterval)",
+            "serveralivecountmax \(serverAliveCountMax)",
+        ]
+        lines += localForwards.map { "localforward \($0.configDescription)" }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The account snc runs as: name and home from the password database, as ssh takes them.
+struct LocalAccount {
+    let name: String
+    let home: String
+
+    static var current: LocalAccount {
+        if let entry = getpwuid(getuid()) {
+            let name = entry.pointee.pw_name.map { String(cString: $0) } ?? "unknown"
+            let home = entry.pointee.pw_dir.map { String(cString: $0) } ?? "/"
+            return LocalAccount(name: name, home: home)
+        }
+        return LocalAccount(name: getenv("USER").map { String(cString: $0) } ?? "unknown", home: getenv("HOME").map { String(cString: $0) } ?? "/")
+    }
+}

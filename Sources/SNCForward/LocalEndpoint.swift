@@ -1,0 +1,53 @@
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The local side of a tunnel: an accepted TCP connection (owned: closed
+/// when the endpoint goes away) or snc's own stdin/stdout (borrowed: snc
+/// never closes them).
+struct LocalEndpoint: ~Copyable {
+    let readDescriptor: CInt
+    let writeDescriptor: CInt
+    private let ownsSocket: Bool
+
+    /// Takes over an accepted socket.
+    init(socket: consuming Socket) {
+        let descriptor = socket.release()
+        readDescriptor = descriptor
+        writeDescriptor = descriptor
+        ownsSocket = true
+    }
+
+    /// stdin and stdout, borrowed.
+    init(standardIO: Void) {
+        readDescriptor = STDIN_FILENO
+        writeDescriptor = STDOUT_FILENO
+        ownsSocket = false
+    }
+
+    deinit {
+        // Linux frees the descriptor even when close fails with EINTR: never retry.
+        if ownsSocket { _ = Glibc.close(readDescriptor) }
+    }
+
+    /// Wraps `read(2)`; `.done(0)` is end of stream.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
+        try Descriptor.read(readDescriptor, into: buffer)
+    }
+
+    /// Wraps `send(2)` with MSG_NOSIGNAL for sockets, `write(2)` for stdout.
+    func write(_ buffer: UnsafeRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
+        if ownsSocket {
+            let descriptor = writeDescriptor
+            return try retryingNonBlocking("send") { Glibc.send(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL)) }
+        }
+        return try Descriptor.write(writeDescriptor, buffer)
+    }
+
+    /// The far side's EOF reached us: half-close the socket for writing, so
+    /// the local peer reads EOF (stdout stays open: snc never closes it).
+    func finishWriting() {
+        if ownsSocket { _ = Glibc.shutdown(writeDescriptor, CInt(SHUT_WR)) }
+    }
+}

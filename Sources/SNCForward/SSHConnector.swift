@@ -1,0 +1,149 @@
+import CLibSSH2
+import SNCSSH
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opens SSH sessions: TCP connect (bounded by ConnectTimeout), socket
+/// options for dead-peer detection, handshake with the host key algorithms
+/// known_hosts asks for, host key verification, authentication.
+package struct SSHConnector {
+    package let configuration: HostConfiguration
+    package let prompter: Prompter
+    package let log: ForwardLog
+
+    package init(configuration: HostConfiguration, prompter: Prompter, log: ForwardLog) {
+        self.configuration = configuration
+        self.prompter = prompter
+        self.log = log
+    }
+
+    /// The first session: verifies the host key against known_hosts and asks
+    /// the user whatever authentication needs.
+    package func connect() throws(ForwardError) -> (link: SSHLink, hostKey: SSHHostKey, credential: Credential) {
+        let verifier = HostKeyVerifier(configuration: configuration, prompter: prompter, log: log)
+        let knownHosts = verifier.loadKnownHosts()
+        let link = try open { session throws(ForwardError) in
+            let preference = verifier.hostKeyPreference(knownHosts: knownHosts, supported: session.supportedAlgorithms(.hostKey))
+            log.debug("host key algorithms: \(preference)")
+            do throws(SSHError) { try session.setPreference(.hostKey, preference) } catch { throw ForwardError.ssh(error) }
+        }
+        guard let session = link.session, let key = session.hostKey else {
+            throw .handshake(host: configuration.hostName, error: SSHError(call: "libssh2_session_hostkey", code: -10, message: "no host key"))
+        }
+        log.debug("Server host key: \(key.algorithm) \(key.fingerprint)")
+        try verifier.verify(key, knownHosts: knownHosts, peerAddress: KnownHosts.lookupName(host: link.peer.host, port: link.peer.port))
+        var authenticator = Authenticator(configuration: configuration, prompter: prompter, log: log)
+        let credential = try authenticator.authenticate(session)
+        return (link, key, credential)
+    }
+
+    /// Another session to the same server (`--sessions N`): its host key must
+    /// be the very key the first session verified, and it logs in the way
+    /// the first one did.
+    package func connectAgain(expecting hostKey: SSHHostKey, credential: Credential) throws(ForwardError) -> SSHLink {
+        let link = try open { session throws(ForwardError) in
+            do throws(SSHError) { try session.setPreference(.hostKey, hostKey.algorithm) } catch { throw ForwardError.ssh(error) }
+        }
+        guard let session = link.session, session.hostKey == hostKey else {
+            log.warn("the server presented a different host key on a second connection")
+            throw .hostKeyVerificationFailed
+        }
+        var authenticator = Authenticator(configuration: configuration, prompter: prompter, log: log)
+        try authenticator.authenticate(session, reusing: credential)
+        return link
+    }
+
+    private func open(configure: (SSHSession) throws(ForwardError) -> Void) throws(ForwardError) -> SSHLink {
+        let deadline = configuration.connectTimeout > 0 ? Deadline(seconds: Double(configuration.connectTimeout)) : nil
+        let connection = try connectTCP(deadline: deadline)
+        let session: SSHSession
+        do {
+            session = try SSHSession(socket: connection.socket.descriptor)
+        } catch {
+            throw .ssh(error)
+        }
+        let link = SSHLink(connection: connection, session: session)
+        try configure(session)
+        do throws(SSHError) {
+            if let ciphers = configuration.ciphers {
+                try session.setPreference(.cipherClientToServer, ciphers)
+                try session.setPreference(.cipherServerToClient, ciphers)
+            }
+            if let macs = configuration.macs {
+                try session.setPreference(.macClientToServer, macs)
+                try session.setPreference(.macServerToClient, macs)
+            }
+        } catch {
+            throw .usage("no cipher or MAC in that list is supported by libssh2 \(libssh2Version): \(error.message)")
+        }
+        do {
+            try SessionDriver.run(session, deadline: deadline) { () throws(SSHError) in try session.handshake() }
+        } catch {
+            if error.code == LIBSSH2_ERROR_TIMEOUT { throw .connectTimeout(host: configuration.hostName, port: configuration.port) }
+            throw .handshake(host: configuration.hostName, error: error)
+        }
+        log.debug("Remote protocol version: \(session.remoteBanner ?? "?")")
+        log.debug("kex: \(session.negotiated(.keyExchange) ?? "?") cipher: \(session.negotiated(.cipherClientToServer) ?? "?") MAC: \(session.negotiated(.macClientToServer) ?? "?")")
+        return link
+    }
+
+    /// Tries every address the host name resolves to, as ssh does.
+    private func connectTCP(deadline: Deadline?) throws(ForwardError) -> TCPConnection {
+        let addresses: [SocketAddress]
+        do {
+            addresses = try Resolver.resolve(host: configuration.hostName, port: configuration.port)
+        } catch {
+            throw .resolve(error)
+        }
+        var lastError = SyscallError("connect", code: EHOSTUNREACH)
+        for address in addresses {
+            log.debug("Connecting to \(configuration.hostName) [\(address.host)] port \(configuration.port).")
+            do {
+                let socket = try Socket(family: address.family, type: CInt(SOCK_STREAM.rawValue))
+                let timeout = deadline.map { Int32(max($0.remainingMilliseconds, 1)) }
+                try socket.connect(to: address, timeoutMilliseconds: timeout)
+                try socket.setNonBlocking(true)
+                try configureSocket(socket)
+                log.debug("Connection established.")
+                return TCPConnection(socket: socket, peer: address)
+            } catch {
+                lastError = error
+                if error.errno.rawValue == ETIMEDOUT, let deadline, deadline.hasPassed {
+                    throw .connectTimeout(host: configuration.hostName, port: configuration.port)
+                }
+            }
+        }
+        throw .connect(host: configuration.hostName, port: configuration.port, error: lastError)
+    }
+
+    /// TCP_NODELAY for request/response latency; with ServerAliveInterval,
+    /// TCP keepalive and TCP_USER_TIMEOUT so a server that vanished (no FIN,
+    /// no RST) is noticed within interval × count even while we are sending.
+    private func configureSocket(_ socket: borrowing Socket) throws(SyscallError) {
+        try socket.setNoDelay(true)
+        let interval = configuration.serverAliveInterval
+        guard interval > 0 else { return }
+        let count = max(configuration.serverAliveCountMax, 1)
+        try socket.setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1)
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepIdle, value: CInt(interval))
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepInterval, value: CInt(interval))
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepCount, value: CInt(count))
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.userTimeout, value: CInt(clamping: interval * count * 1000))
+    }
+}
+
+/// A connected socket and the address it reached.
+struct TCPConnection: ~Copyable {
+    var socket: Socket
+    let peer: SocketAddress
+}
+
+/// Linux TCP socket options (linux/tcp.h) by number: Glibc's module does not export all of them.
+enum TCPOption {
+    static let keepIdle: CInt = 4
+    static let keepInterval: CInt = 5
+    static let keepCount: CInt = 6
+    static let userTimeout: CInt = 18
+}

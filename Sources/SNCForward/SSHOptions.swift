@@ -1,0 +1,35 @@
+/// The ssh_config(5) settings snc understands, as gathered for one host
+/// from the command line (`-o`, `-p`, `-l`, `-i`, `-L`) and the config files.
+/// A nil field was never set; the first value set wins, as in OpenSSH,
+/// except IdentityFile and LocalForward, which accumulate.
+package struct SSHOptions: Sendable, Equatable {
+    package var hostName: String?
+    package var user: String?
+    package var port: UInt16?
+    package var identityFiles: [String] = []
+    package var identitiesOnly: Bool?
+    package var userKnownHostsFiles: [String]?
+    package var strictHostKeyChecking: StrictHostKeyChecking?
+    package var batchMode: Bool?
+    package var connectTimeout: Int?
+    package var serverAliveInterval: Int?
+    package var serverAliveCountMax: Int?
+    package var localForwards: [ForwardSpec] = []
+    package var hashKnownHosts: Bool?
+    package var identityAgent: String?
+    /// Ciphers / MACs as plain comma lists (libssh2 takes no +, - or ^ edits).
+    package var ciphers: String?
+    package var macs: String?
+
+    package init() {}
+}
+
+/// A config line snc could not accept, worded like ssh's
+/// ("FILE line N: Bad yes/no argument 'x'.").
+package struct ConfigError: Error, Sendable, CustomStringConvertible {
+    package let source: String
+    package let line: Int
+    package let message: String
+
+    package var description: String { line > 0 ? "\(source) line \(line): \(message)" : "\(source): \(message)" }
+}

@@ -1,0 +1,72 @@
+import SNCSSH
+import SNCSocket
+
+/// One tunnelled connection: a local endpoint relayed both ways through
+/// its own direct-tcpip channel, with a bounded buffer per direction.
+final class TunnelConnection {
+    /// snc's channel number, for messages ("channel 3: ...").
+    let id: Int
+    var local: LocalEndpoint
+    /// Where the server should connect, and who connected to us (the
+    /// direct-tcpip "originator", RFC 4254 §7.2).
+    let targetHost: String
+    let targetPort: UInt16
+    let originator: SocketAddress?
+    var channel: SSHChannel?
+
+    /// Local → channel and channel → local.
+    let toRemote: RelayBuffer
+    let toLocal: RelayBuffer
+
+    /// Local side sent EOF (read returned 0).
+    var localReadClosed = false
+    /// Channel EOF has been sent to the server.
+    var eofSent = false
+    /// The server sent channel EOF.
+    var remoteReadClosed = false
+    /// The local socket has been half-closed for writing.
+    var localWriteClosed = false
+
+    /// poll(2) said the local endpoint is readable / writable.
+    var localReadable = true
+    var localWritable = true
+    /// `bytesReceived` when a channel read last found nothing: reading
+    /// again is pointless until the server has sent more.
+    var readIdleAt: UInt64 = .max
+    /// `bytesReceived` when a channel write last found the window closed.
+    var writeBlockedAt: UInt64 = .max
+
+    init(id: Int, local: consuming LocalEndpoint, targetHost: String, targetPort: UInt16, originator: SocketAddress?, bufferSize: Int) {
+        self.id = id
+        self.local = local
+        self.targetHost = targetHost
+        self.targetPort = targetPort
+        self.originator = originator
+        toRemote = RelayBuffer(capacity: bufferSize)
+        toLocal = RelayBuffer(capacity: bufferSize)
+    }
+
+    /// Both directions are finished and every byte delivered.
+    var isFinished: Bool {
+        eofSent && localWriteClosed
+    }
+
+    /// The direct-tcpip open message: string host, uint32 port, string
+    /// originator address, uint32 originator port (RFC 4254 §7.2).
+    var openMessage: [UInt8] {
+        var message: [UInt8] = []
+        func string(_ text: String) {
+            let bytes = Array(text.utf8)
+            uint32(UInt32(bytes.count))
+            message += bytes
+        }
+        func uint32(_ value: UInt32) {
+            message += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+        }
+        string(targetHost)
+        uint32(UInt32(targetPort))
+        string(originator?.host ?? "127.0.0.1")
+        uint32(UInt32(originator?.port ?? 0))
+        return message
+    }
+}

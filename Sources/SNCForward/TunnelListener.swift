@@ -1,0 +1,61 @@
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bound, listening local socket for one `-L` spec.
+final class TunnelListener {
+    let socket: Socket
+    let spec: ForwardSpec
+    let address: SocketAddress
+
+    var descriptor: CInt { socket.descriptor }
+
+    private init(socket: consuming Socket, spec: ForwardSpec, address: SocketAddress) {
+        self.socket = socket
+        self.spec = spec
+        self.address = address
+    }
+
+    /// Binds every address a spec names: 127.0.0.1 by default (ssh binds
+    /// loopback unless GatewayPorts), all interfaces for `*`, empty or
+    /// 0.0.0.0, otherwise what the bind address resolves to. As in ssh, a
+    /// name with several addresses ("localhost": 127.0.0.1 and ::1) needs
+    /// one of them; the spec fails (before any authentication) if none binds.
+    static func bind(_ spec: ForwardSpec, log: ForwardLog) throws(ForwardError) -> [TunnelListener] {
+        let addresses: [SocketAddress]
+        if spec.bindsAllInterfaces {
+            addresses = spec.bindAddress == "::" ? [SocketAddress.any(family: AF_INET6, port: spec.port)]
+                : spec.bindAddress == "0.0.0.0" ? [SocketAddress.any(family: AF_INET, port: spec.port)]
+                : [SocketAddress.any(family: AF_INET, port: spec.port), SocketAddress.any(family: AF_INET6, port: spec.port)]
+        } else if let bindAddress = spec.bindAddress {
+            do {
+                addresses = try Resolver.resolve(host: bindAddress, port: spec.port, passive: true)
+            } catch {
+                throw .resolve(error)
+            }
+        } else {
+            addresses = [SocketAddress(numericHost: "127.0.0.1", port: spec.port)].compactMap { $0 }
+        }
+        var listeners: [TunnelListener] = []
+        var firstFailure: ForwardError?
+        for address in addresses {
+            do {
+                let socket = try Socket(family: address.family, type: CInt(SOCK_STREAM.rawValue))
+                try socket.setReuseAddress()
+                if address.family == AF_INET6 { try socket.setIPv6Only(true) }
+                try socket.bind(to: address)
+                try socket.listen(backlog: 128)
+                try socket.setNonBlocking(true)
+                log.debug("Local forwarding listening on \(address.host) port \(spec.port).")
+                listeners.append(TunnelListener(socket: socket, spec: spec, address: address))
+            } catch {
+                let failure = ForwardError.bind(address: "[\(address.host)]:\(spec.port)", error: error)
+                if addresses.count > 1 { log.warn(failure.description) }
+                if firstFailure == nil { firstFailure = failure }
+            }
+        }
+        if listeners.isEmpty, let firstFailure { throw firstFailure }
+        return listeners
+    }
+}

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What libssh2's C callbacks reach through the session's `abstract` pointer.
+///
+/// A session is used by one thread only, and libssh2 calls these callbacks
+/// synchronously from inside a call on that session, on that thread; so the
+/// mutable fields are never touched concurrently.
+final class SSHSessionContext {
+    /// The SSH connection's socket. libssh2 also sends and receives through
+    /// these callbacks on other descriptors (the ssh-agent socket), which
+    /// must pass straight through.
+    let socket: CInt
+
+    init(socket: CInt) {
+        self.socket = socket
+    }
+
+    /// Monotonic nanoseconds of the last time the server sent us a byte:
+    /// the engine's evidence that the server is alive.
+    var lastReceivedNanoseconds: UInt64 = monotonicNanoseconds()
+    /// Bytes received on the TCP socket, so the engine can tell that libssh2
+    /// has queued new packets (which may belong to any channel).
+    var bytesReceived: UInt64 = 0
+    /// Answers keyboard-interactive prompts during `authenticateKeyboardInteractive`.
+    var keyboardInteractive: ((KeyboardInteractiveChallenge) -> [String]?)?
+    /// Set when the server accepted a public key offered without a signature.
+    var publicKeyAccepted = false
+    /// What the socket has not taken yet (see `OutboundBuffer`).
+    let outbound = OutboundBuffer()
+    /// The first socket error seen while sending, as -errno.
+    var sendError = 0
+    /// Set while the session is in blocking mode (teardown): sends then wait
+    /// for the socket instead of buffering, because libssh2 would otherwise
+    /// wait for a reply to a request still sitting in our buffer.
+    var sendsSynchronously = false
+}
+
+/// Nanoseconds on CLOCK_MONOTONIC.
+package func monotonicNanoseconds() -> UInt64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+}
+
+/// One keyboard-interactive round (`SSH_MSG_USERAUTH_INFO_REQUEST`): a name,
+/// an instruction and the prompts the server wants answered, in order.
+package struct KeyboardInteractiveChallenge: Sendable {
+    package struct Prompt: Sendable {
+        package let text: String
+        package let echo: Bool
+    }
+
+    package let name: String
+    package let instruction: String
+    package let prompts: [Prompt]
+}

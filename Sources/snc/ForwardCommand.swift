@@ -1,0 +1,120 @@
+import ArgumentParser
+import SNCForward
+import SNCSocket
+
+/// `snc forward`: ssh -L on libssh2, reading OpenSSH's keys, known_hosts and config.
+struct ForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Forward local ports through an SSH server, like ssh -N -L.",
+        discussion: """
+            Each [BIND_ADDRESS:]PORT:HOST:HOSTPORT listens on PORT (127.0.0.1 unless a bind \
+            address is given; '*' or an empty address listens on every interface) and connects \
+            every accepted connection to HOST:HOSTPORT as seen from SSHHOST. Keys, known_hosts \
+            and ~/.ssh/config are read as OpenSSH reads them. With no forwarding on the command \
+            line, the host's LocalForward lines are used.
+            """
+    )
+
+    @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("Forward a local port: [BIND_ADDRESS:]PORT:HOST:HOSTPORT (repeatable).", valueName: "spec"))
+    var localForwards: [String] = []
+
+    @Option(name: .customShort("p", allowingJoined: true), help: ArgumentHelp("Port of the SSH server.", valueName: "port"))
+    var port: String?
+
+    @Option(name: .customShort("l", allowingJoined: true), help: ArgumentHelp("User to log in as.", valueName: "login"))
+    var login: String?
+
+    @Option(name: .customShort("i", allowingJoined: true), help: ArgumentHelp("Private key file (repeatable; tried in order).", valueName: "identity"))
+    var identities: [String] = []
+
+    @Option(name: .customShort("F", allowingJoined: true), help: ArgumentHelp("ssh_config file to read instead of ~/.ssh/config ('none': no files).", valueName: "config"))
+    var configFile: String?
+
+    @Option(name: .customShort("o", allowingJoined: true), help: ArgumentHelp("ssh_config option, e.g. -o StrictHostKeyChecking=accept-new (repeatable).", valueName: "key=value"))
+    var options: [String] = []
+
+    @Flag(name: .customShort("v"), help: "Print what snc does (repeat for more); never secrets.")
+    var verbosity: Int
+
+    @Flag(name: .customShort("N"), help: "Accepted for ssh habits: snc forward never runs a remote command.")
+    var noCommand = false
+
+    @Option(name: .customShort("W", allowingJoined: true), help: ArgumentHelp("Relay stdin/stdout to HOST:PORT as seen from the server, like ssh -W.", valueName: "host:port"))
+    var stdioTarget: String?
+
+    @Flag(name: .customShort("G"), help: "Print the resolved configuration (as ssh -G) and exit.")
+    var printConfiguration = false
+
+    @Option(name: .long, help: ArgumentHelp("Spread connections over N SSH sessions, each on its own thread (non-interactive logins).", valueName: "n"))
+    var sessions: Int = 1
+
+    @Argument(help: ArgumentHelp("Forwards, then the SSH server.", valueName: "[spec...] [user@]sshhost"))
+    var operands: [String] = []
+
+    func validate() throws {
+        guard !operands.isEmpty else { throw ValidationError("missing [USER@]SSHHOST") }
+        guard (1...64).contains(sessions) else { throw ValidationError("--sessions must be between 1 and 64") }
+        if let port, Port(port) == nil { throw ValidationError("Bad port '\(port)'") }
+        if stdioTarget != nil && (!localForwards.isEmpty || operands.count > 1) {
+            throw ValidationError("-W cannot be combined with local forwards")
+        }
+    }
+
+    func run() throws {
+        ProcessSetup.ignoreBrokenPipe()
+        ProcessSetup.raiseOpenFileLimit()
+        var forwards: [ForwardSpec] = []
+        for text in localForwards + operands.dropLast() {
+            do {
+                forwards.append(try ForwardSpec(argument: text))
+            } catch {
+                throw Diagnostics.failure(error.description, code: .usage)
+            }
+        }
+        var commandLine = HostConfiguration.CommandLine(destination: operands[operands.count - 1])
+        commandLine.port = port.flatMap { Port($0)?.number }
+        commandLine.user = login
+        commandLine.identityFiles = identities
+        commandLine.configFile = configFile
+        commandLine.options = options
+        commandLine.forwards = forwards
+        let configuration: HostConfiguration
+        do {
+            configuration = try HostConfiguration.resolve(commandLine)
+        } catch {
+            throw Diagnostics.failure(error.description, code: .usage)
+        }
+        if printConfiguration {
+            print(configuration.dump, terminator: "")
+            return
+        }
+        let log = ForwardLog(verbosity: verbosity)
+        for note in configuration.notes { log.debug(note) }
+        var settings = TunnelSettings()
+        settings.serverAliveInterval = configuration.serverAliveInterval
+        settings.serverAliveCountMax = configuration.serverAliveCountMax
+        let prompter = Prompter(batchMode: configuration.batchMode)
+        do {
+            if let stdioTarget {
+                guard let (host, port) = Self.hostPort(stdioTarget) else {
+                    throw Diagnostics.failure("Bad stdio forwarding specification '\(stdioTarget)'", code: .usage)
+                }
+                try StdioTunnel(configuration: configuration, settings: settings, prompter: prompter, log: log).run(host: host, port: port)
+            } else {
+                try ForwardEngine(configuration: configuration, settings: settings, sessions: sessions, prompter: prompter, log: log).run()
+            }
+        } catch let error as ForwardError {
+            throw Diagnostics.failure(error.description, code: ExitCode(error.exitCode))
+        }
+    }
+
+    /// "host:port" or "[v6::addr]:port".
+    static func hostPort(_ text: String) -> (String, UInt16)? {
+        guard let colon = text.lastIndex(of: ":") else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, let port = Port(String(text[text.index(after: colon)...])) else { return nil }
+        return (host, port.number)
+    }
+}

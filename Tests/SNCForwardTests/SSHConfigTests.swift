@@ -1,0 +1,102 @@
+import SNCForward
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private func writeTemporary(_ text: String) -> String {
+    var template = Array("/tmp/snc-config-XXXXXX".utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    return String(cString: template)
+}
+
+private func resolve(_ host: String, _ config: String, options: [String] = [], port: UInt16? = nil) throws -> HostConfiguration {
+    let path = writeTemporary(config)
+    defer { unlink(path) }
+    var commandLine = HostConfiguration.CommandLine(destination: host)
+    commandLine.configFile = path
+    commandLine.options = options
+    commandLine.port = port
+    return try HostConfiguration.resolve(commandLine)
+}
+
+/// Expected values were read from `ssh -G -F FILE HOST` (OpenSSH 9.2) for the same file.
+private let config = """
+    Host flip flip.*
+      HostName %h.example.edu
+      User onid
+      IdentityFile ~/.ssh/k_%r_%h
+      LocalForward 8080 localhost:9000
+      ServerAliveInterval 1m30s
+    Host *.example.edu !bad.example.edu
+      StrictHostKeyChecking accept-new
+      Port 2222
+    Match host flip
+      User matched
+    Host *
+      IdentityFile ~/.ssh/other
+      User fallback
+      BatchMode=yes
+    """
+
+@Test func firstValueWinsAndIdentityFilesAccumulate() throws {
+    let resolved = try resolve("flip", config)
+    #expect(resolved.hostName == "flip.example.edu")
+    #expect(resolved.user == "onid")
+    #expect(resolved.port == 22)  // Host lines match the name given, not HostName
+    #expect(resolved.identityFiles == ["~/.ssh/k_%r_%h", "~/.ssh/other"])
+    #expect(resolved.serverAliveInterval == 90)
+    #expect(resolved.batchMode)
+    #expect(resolved.localForwards == [ForwardSpec(bindAddress: nil, port: 8080, host: "localhost", hostPort: 9000)])
+    #expect(resolved.identityPaths.first == resolved.home + "/.ssh/k_onid_flip.example.edu")
+    #expect(resolved.notes.contains { $0.contains("Match") })
+}
+
+@Test func negatedPatternsAndDefaults() throws {
+    let good = try resolve("x.example.edu", config)
+    #expect(good.strictHostKeyChecking == .acceptNew && good.port == 2222 && good.user == "fallback")
+    let bad = try resolve("bad.example.edu", config)
+    #expect(bad.strictHostKeyChecking == .ask && bad.port == 22)
+    #expect(bad.serverAliveInterval == 300)  // Debian: BatchMode implies ServerAliveInterval 300
+    #expect(bad.serverAliveCountMax == 3)
+}
+
+@Test func commandLineOverridesTheFile() throws {
+    let resolved = try resolve("flip", config, options: ["User=me", "StrictHostKeyChecking no", "Port=7"], port: 9)
+    #expect(resolved.user == "me")
+    #expect(resolved.strictHostKeyChecking == .no)
+    #expect(resolved.port == 7)
+}
+
+@Test func badValuesNameFileAndLine() throws {
+    #expect(throws: ConfigError.self) { try resolve("x", "Host x\n  BatchMode maybe\n") }
+    #expect(throws: ConfigError.self) { try resolve("x", "Port 99999\n") }
+}
+
+@Test func lineSplitting() {
+    #expect(SSHConfigParser.split(line: "  HostName=flip # comment")?.0 == "hostname")
+    #expect(SSHConfigParser.split(line: "UserKnownHostsFile ~/a \"/b c\"")?.1 == ["~/a", "/b c"])
+    #expect(SSHConfigParser.split(line: "# only a comment") == nil)
+    #expect(SSHConfigParser.split(line: "Port = 22")?.1 == ["22"])
+}
+
+@Test func timeValues() {
+    #expect(SSHConfigParser.parseTime("90") == 90)
+    #expect(SSHConfigParser.parseTime("1m30s") == 90)
+    #expect(SSHConfigParser.parseTime("2h") == 7200)
+    #expect(SSHConfigParser.parseTime("1x") == nil)
+    #expect(SSHConfigParser.parseTime("") == nil)
+}
+
+@Test func includeReadsFilesInPlace() throws {
+    let included = writeTemporary("Host inc\n  User included\n  Port 2022\n")
+    defer { unlink(included) }
+    let resolved = try resolve("inc", "Host inc\n  Include \(included)\n  User outer\n")
+    #expect(resolved.user == "included")
+    #expect(resolved.port == 2022)
+    let elsewhere = try resolve("other", "Host inc\n  Include \(included)\nHost *\n  User outer\n")
+    #expect(elsewhere.user == "outer")
+}

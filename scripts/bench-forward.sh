@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# snc forward vs ssh -N -L, side by side on one private sshd (loopback),
+# same cipher and MAC for both (aes128-ctr + hmac-sha2-256, which libssh2
+# 1.10 and OpenSSH share). Prints MB/s for one connection and for 8 parallel
+# connections, the round-trip time of a small request/response through each,
+# and snc/ssh ratios.
+#
+#   scripts/bench-forward.sh                 # 1 GiB per run
+#   BENCH_MIB=256 scripts/bench-forward.sh   # quicker
+#   BENCH_SESSIONS=4 ...                     # sessions for snc's parallel run (default 8)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SNC_BIN="${SNC_BIN:-$PWD/.build/release/snc}"
+[[ -x "$SNC_BIN" ]] || swift build -c release
+exec python3 scripts/bench_forward.py "$@"

@@ -1,0 +1,221 @@
+"""The benchmark behind scripts/bench-forward.sh (see there)."""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "e2e"))
+from conftest import free_port, wait_for_port  # noqa: E402
+from sshd_fixture import start_sshd, stop_sshd  # noqa: E402
+
+SNC = os.environ.get("SNC_BIN", str(ROOT / ".build" / "release" / "snc"))
+MIB = int(os.environ.get("BENCH_MIB", "1024"))
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", "8"))
+PINGS = int(os.environ.get("BENCH_PINGS", "1000"))
+CIPHER, MAC = "aes128-ctr", "hmac-sha2-256"
+
+SINK = r"""
+import os, signal, socket, sys
+# One process per connection, so the sink never competes for one interpreter lock.
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        total = 0
+        buf = bytearray(1 << 20)
+        while True:
+            n = c.recv_into(buf)
+            if n == 0:
+                break
+            total += n
+        c.sendall(total.to_bytes(8, "big"))
+        c.close()
+        os._exit(0)
+    c.close()
+"""
+
+ECHO = r"""
+import socket, sys, threading
+def handle(c):
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        c.sendall(d)
+    c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept(); threading.Thread(target=handle, args=(c,), daemon=True).start()
+"""
+
+
+def send_bytes(port, count):
+    """Sends count bytes, half-closes, waits for the sink's byte count."""
+    chunk = os.urandom(4 << 20)
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        left = count
+        while left > 0:
+            view = memoryview(chunk)[: min(left, len(chunk))]
+            sock.sendall(view)
+            left -= len(view)
+        sock.shutdown(socket.SHUT_WR)
+        reply = b""
+        while len(reply) < 8:
+            part = sock.recv(8 - len(reply))
+            if not part:
+                break
+            reply += part
+    got = int.from_bytes(reply, "big")
+    if got != count:
+        raise RuntimeError(f"sink received {got} of {count} bytes")
+
+
+def throughput(port, total, streams):
+    """Aggregate MB/s of `streams` sender processes (no shared interpreter lock)."""
+    each = total // streams
+    started = time.monotonic()
+    pids = []
+    for _ in range(streams):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                send_bytes(port, each)
+                os._exit(0)
+            except BaseException:
+                os._exit(1)
+        pids.append(pid)
+    failed = sum(1 for pid in pids if os.waitpid(pid, 0)[1] != 0)
+    if failed:
+        raise RuntimeError(f"{failed} sender(s) failed")
+    return each * streams / (time.monotonic() - started) / 1e6
+
+
+def round_trip(port, count):
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        message = b"x" * 64
+        for _ in range(20):  # warm up
+            sock.sendall(message)
+            sock.recv(64)
+        started = time.perf_counter()
+        for _ in range(count):
+            sock.sendall(message)
+            got = 0
+            while got < 64:
+                got += len(sock.recv(64 - got))
+        return (time.perf_counter() - started) / count * 1e6
+
+
+def listening(port, timeout=20):
+    deadline = time.monotonic() + timeout
+    hexport = f":{port:04X}"
+    while time.monotonic() < deadline:
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            f = line.split()
+            if f[1].endswith(hexport) and f[3] == "0A":
+                time.sleep(0.3)  # let the login finish
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"no listener on {port}")
+
+
+def start(args, env=None):
+    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+
+
+def stop(proc):
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def main():
+    work = Path(tempfile.mkdtemp(prefix="snc-bench-"))
+    procs = []
+    server = start_sshd(work / "sshd")
+    env = dict(os.environ)
+    env.pop("SSH_AUTH_SOCK", None)
+    try:
+        sink_port, echo_port = free_port(), free_port()
+        procs.append(start(["python3", "-c", SINK, str(sink_port)]))
+        procs.append(start(["python3", "-c", ECHO, str(echo_port)]))
+        wait_for_port(sink_port)
+        wait_for_port(echo_port)
+        known = work / "known_hosts"
+        known.write_text(server.known_hosts_line())
+        common = ["-o", f"UserKnownHostsFile={known}", "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
+                  "-o", "IdentitiesOnly=yes", "-i", str(server.user_key), "-p", str(server.port)]
+        dest = f"{server.user}@127.0.0.1"
+
+        def tunnel(kind, sessions=1):
+            sink_local, echo_local = free_port(), free_port()
+            forwards = ["-L", f"{sink_local}:127.0.0.1:{sink_port}", "-L", f"{echo_local}:127.0.0.1:{echo_port}"]
+            if kind == "ssh":
+                args = ["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, *forwards, dest]
+            else:
+                args = [SNC, "forward", "-F", "none", "-N", "-v", "--sessions", str(sessions), "-o", f"Ciphers={CIPHER}",
+                        "-o", f"MACs={MAC}", *common, *forwards, dest]
+            proc = start(args, env=env)
+            procs.append(proc)
+            listening(sink_local)
+            return proc, sink_local, echo_local
+
+        total = MIB << 20
+        print(f"snc forward vs ssh -N -L: {MIB} MiB per run, {CIPHER} + {MAC}, sshd {server.port} on loopback")
+        # Both tunnels up at once, measured in alternation, so that a noisy
+        # neighbour on the machine hurts both alike; medians of the rounds.
+        tunnels = {kind: tunnel(kind) for kind in ("ssh", "snc")}
+        rounds = 3
+        samples = {kind: {"single": [], "rtt": [], "direct": []} for kind in tunnels}
+        for _ in range(rounds):
+            for kind, (_, sink_local, echo_local) in tunnels.items():
+                samples[kind]["single"].append(throughput(sink_local, total // rounds, 1))
+                samples[kind]["direct"].append(round_trip(echo_port, PINGS // rounds))
+                samples[kind]["rtt"].append(round_trip(echo_local, PINGS // rounds))
+        results = {kind: {key: sorted(values)[len(values) // 2] for key, values in kinds.items()} for kind, kinds in samples.items()}
+        snc_proc = tunnels["snc"][0]
+        for proc, _, _ in tunnels.values():
+            stop(proc)
+        log = snc_proc.stderr.read().decode()
+        negotiated = [line for line in log.splitlines() if "cipher:" in line]
+        print("snc negotiated:", negotiated[0].split("debug1: ", 1)[-1] if negotiated else "?")
+        for kind, sessions in (("ssh", 1), ("snc", SESSIONS)):
+            proc, sink_local, _ = tunnel(kind, sessions)
+            results[kind]["parallel"] = throughput(sink_local, total, 8)
+            stop(proc)
+        direct_rtt = min(results["ssh"]["direct"], results["snc"]["direct"])
+
+        ssh, snc = results["ssh"], results["snc"]
+        print(f"{'':28}{'ssh -L':>12}{'snc forward':>14}{'snc/ssh':>10}")
+        print(f"{'1 connection (MB/s)':28}{ssh['single']:12.1f}{snc['single']:14.1f}{snc['single'] / ssh['single']:10.2f}x")
+        print(f"{'8 connections (MB/s)':28}{ssh['parallel']:12.1f}{snc['parallel']:14.1f}{snc['parallel'] / ssh['parallel']:10.2f}x"
+              f"   (snc --sessions {SESSIONS})")
+        print(f"{'round trip (us)':28}{ssh['rtt']:12.1f}{snc['rtt']:14.1f}{snc['rtt'] / ssh['rtt']:10.2f}x")
+        added_ssh, added_snc = ssh["rtt"] - direct_rtt, snc["rtt"] - direct_rtt
+        print(f"{'added round trip (us)':28}{added_ssh:12.1f}{added_snc:14.1f}{added_snc / added_ssh:10.2f}x"
+              f"   (direct, no tunnel: {direct_rtt:.1f} us)")
+    finally:
+        for proc in procs:
+            stop(proc)
+        stop_sshd(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
