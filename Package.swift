@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        .target(
             name: "SNCForward",
             dependencies: ["SNCSSH", "SNCSocket", .product(name: "Crypto", package: "swift-crypto")]
         ),
