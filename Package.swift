@@ -21,7 +21,12 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SNCSocket",
+                "SNCNetcat",
             ]
+        ),
+        .target(
+            name: "SNCNetcat",
+            dependencies: ["SNCSocket", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "SNCSocket",
@@ -29,6 +34,7 @@ let package = Package(
         ),
         .target(name: "CLinux"),
         .testTarget(name: "SNCSocketTests", dependencies: ["SNCSocket"]),
+        .testTarget(name: "SNCNetcatTests", dependencies: ["SNCNetcat", "SNCSocket"]),
     ],
     swiftLanguageModes: [.v6]
 )
