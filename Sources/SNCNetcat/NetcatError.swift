@@ -40,9 +40,9 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unixConnectFailed(let path, let error):
             "connect to \(path) (unix) failed: \(error.errno.description)"
         case .bindFailed(let address, let port, let transport, let error):
-            "\(error.call) on \(address) port \(port) (\(transport.rawValue)) failed: \(error.errno.description)"
+            "\(Self.action(error.call)) \(address) port \(port) (\(transport.rawValue)) failed: \(error.errno.description)"
         case .unixBindFailed(let path, let error):
-            "\(error.call) on \(path) (unix) failed: \(error.errno.description)"
+            "\(Self.action(error.call)) \(path) (unix) failed: \(error.errno.description)"
         case .connectionLost(let peer, let error):
             "connection with \(peer) lost: \(error.errno.description)"
         case .idleTimeout(let seconds):
@@ -56,5 +56,10 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
         case .system(let error):
             error.description
         }
+    }
+
+    /// "bind to", "listen on", "socket on": the call that failed, worded like nc's "connect to".
+    private static func action(_ call: String) -> String {
+        call == "bind" ? "bind to" : "\(call) on"
     }
 }

@@ -152,8 +152,9 @@ private struct RelayLoop {
             if options.endsWhenInputSent && outbound.state == .closed { return .completed }
             if let quitDeadline, quitDeadline.hasPassed { return .quitAfterInputEnded }
 
-            let timeout = pollTimeout()
-            if timeout != 0, let idle = options.idleTimeout, idleDeadline(idle) <= .now { return .idleTimedOut }
+            let progressing = outbound.canProgress || inbound.canProgress
+            if !progressing, let idle = options.idleTimeout, idleDeadline(idle) <= .now { return .idleTimedOut }
+            let timeout = progressing ? 0 : pollTimeout()
             let ready: Int
             do {
                 ready = try wait(socket, timeoutMilliseconds: timeout)
@@ -192,8 +193,8 @@ private struct RelayLoop {
         lastActivity.advanced(by: .milliseconds(Int((seconds * 1000).rounded(.up))))
     }
 
+    /// How long poll may sleep: until the `-q` or idle deadline, or forever.
     private func pollTimeout() -> Int32 {
-        if outbound.canProgress || inbound.canProgress { return 0 }
         var timeout: Int32 = -1
         if let quitDeadline { timeout = quitDeadline.remainingMilliseconds }
         if let idle = options.idleTimeout {

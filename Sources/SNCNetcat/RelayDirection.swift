@@ -110,7 +110,7 @@ final class RelayDirection {
         case .memory(let buffer):
             if let datagram {
                 // One datagram at a time; and nothing to send before a peer is known.
-                return buffer.isEmpty && (networkEnd == .source || datagram.address != nil)
+                return buffer.isEmpty && (networkEnd == .source || datagram.connected || datagram.address != nil)
             }
             return buffer.freeSpace >= (crlf ? 2 : 1)
         }
