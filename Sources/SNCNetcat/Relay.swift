@@ -36,13 +36,14 @@ package enum Relay {
         let copies = options.needsCopying || !isStream
 
         let outbound = RelayDirection(
-            localName: "stdin", networkEnd: .sink, local: local.input,
+            localName: "stdin", networkEnd: .sink, local: local.input, localKind: local.inputKind,
             staging: local.outboundStaging ?? outboundStaging(for: local, copies: copies, datagram: !isStream),
             state: options.readsInput && !local.inputEnded ? .open : .closed,
             datagram: peer, crlf: options.crlf, log: log)
         let inboundStaging = inboundStaging(for: local, copies: copies || !options.writesOutput, datagram: !isStream)
         let inbound = RelayDirection(
-            localName: "stdout", networkEnd: .source, local: local.output, staging: inboundStaging, state: .open,
+            localName: "stdout", networkEnd: .source, local: local.output, localKind: local.outputKind,
+            staging: inboundStaging, state: .open,
             discards: !options.writesOutput, datagram: peer, log: log)
         if !initialInbound.isEmpty, case .memory(let buffer) = inboundStaging {
             initialInbound.withUnsafeBytes { buffer.append($0) }

@@ -31,6 +31,10 @@ final class RelayDirection {
     let networkEnd: NetworkEnd
     /// The stdin or stdout descriptor (not owned).
     let local: CInt
+    /// What the local descriptor is, and whether it is non-blocking (snc
+    /// never changes that: the flag belongs to a file description it shares).
+    let localKind: Descriptor.Kind
+    let localIsNonBlocking: Bool
     /// nil: the socket data is read and dropped (`--send-only`).
     let discards: Bool
     let datagram: DatagramPeer?
@@ -56,11 +60,13 @@ final class RelayDirection {
     /// The largest UDP payload that fits in IPv4 (65535 - 20 - 8).
     static let largestDatagram = 65507
 
-    init(localName: String, networkEnd: NetworkEnd, local: CInt, staging: Staging, state: State,
+    init(localName: String, networkEnd: NetworkEnd, local: CInt, localKind: Descriptor.Kind, staging: Staging, state: State,
          discards: Bool = false, datagram: DatagramPeer? = nil, crlf: Bool = false, log: SessionLog? = nil) {
         self.localName = localName
         self.networkEnd = networkEnd
         self.local = local
+        self.localKind = localKind
+        self.localIsNonBlocking = (try? Descriptor.isNonBlocking(local)) ?? false
         self.staging = staging
         self.state = state
         self.discards = discards
@@ -68,6 +74,24 @@ final class RelayDirection {
         self.crlf = crlf
         self.log = log
         if discards { sinkReady = true }
+    }
+
+    /// Whether a second call on the local descriptor could block: poll(2)
+    /// promised one read or write, not two. splice(2) with SPLICE_F_NONBLOCK
+    /// never blocks on a pipe, and regular files never block at all.
+    private var localMayBlock: Bool {
+        if localIsNonBlocking || localKind == .regularFile { return false }
+        switch staging {
+        case .direct: return false
+        case .kernelPipe: return localKind != .pipe
+        case .memory: return true
+        }
+    }
+
+    /// After a call on the local descriptor, ask poll again before the next one if it could block.
+    private func usedLocal() {
+        guard localMayBlock else { return }
+        if networkEnd == .sink { sourceReady = false } else { sinkReady = false }
     }
 
     // MARK: What poll should wait for
@@ -176,6 +200,7 @@ final class RelayDirection {
                 case .done(let count):
                     stage.buffered += count
                     progress += count
+                    if networkEnd == .sink { usedLocal() }
                 case .wouldBlock:
                     if stage.buffered > 0 { stage.full = true } else { sourceReady = false }
                 }
@@ -195,6 +220,7 @@ final class RelayDirection {
                     stage.full = false
                     moved += count
                     progress += count
+                    if networkEnd == .source { usedLocal() }
                 case .wouldBlock:
                     sinkReady = false
                 }
@@ -229,6 +255,7 @@ final class RelayDirection {
                 switch try fill(buffer, socket) {
                 case .done(let count):
                     progress += count
+                    if networkEnd == .sink { usedLocal() }
                 case .wouldBlock:
                     sourceReady = false
                 }
@@ -242,6 +269,7 @@ final class RelayDirection {
                 case .done(let count):
                     moved += count
                     progress += count
+                    if networkEnd == .source && !discards { usedLocal() }
                 case .wouldBlock:
                     sinkReady = false
                 }
