@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A fixed-size buffer of bytes waiting to be written: data is appended at
 /// the end and consumed from the front. Its capacity bounds how much one
 /// relay direction holds in memory.
@@ -35,10 +31,7 @@ final class ByteBuffer {
             start = 0
             end = 0
         } else if end == capacity, start > 0 {
-            let count = self.count
-            memmove(storage.baseAddress!, storage.baseAddress! + start, count)
-            start = 0
-            end = count
+            compact()
         }
         return UnsafeMutableRawBufferPointer(rebasing: storage[end...])
     }
@@ -57,15 +50,21 @@ final class ByteBuffer {
         }
     }
 
+    /// Moves the data to the front, so all free space is at the end.
+    private func compact() {
+        let count = self.count
+        // copyMemory has memmove's semantics: the two ranges may overlap.
+        UnsafeMutableRawBufferPointer(rebasing: storage[0..<count])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[start..<end]))
+        start = 0
+        end = count
+    }
+
     /// Copies `bytes` in; the caller has checked that they fit in `freeSpace`.
     func append(_ bytes: UnsafeRawBufferPointer) {
         var target = writable
         if target.count < bytes.count {
-            // Compact so all free space is at the end.
-            let count = self.count
-            memmove(storage.baseAddress!, storage.baseAddress! + start, count)
-            start = 0
-            end = count
+            compact()
             target = UnsafeMutableRawBufferPointer(rebasing: storage[end...])
         }
         let length = min(bytes.count, target.count)

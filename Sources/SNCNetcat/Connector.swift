@@ -54,29 +54,37 @@ package struct Connector {
             if let lastError { reporter.warning(lastError.description, verboseOnly: true) }
             let target = NetcatMessages.target(host: host, address: address.host)
             do {
-                let socket = try Socket(family: address.family, type: network.transport.socketType)
-                try bindSource(socket, for: address)
-                do {
-                    try Connection.connect(socket, to: address, timeout: options.connectTimeout)
-                } catch {
-                    switch error {
-                    case .timedOut:
-                        throw NetcatError.connectTimedOut(target: target, port: String(port.number), transport: network.transport)
-                    case .failed(let failure):
-                        throw NetcatError.connectFailed(target: target, port: String(port.number), transport: network.transport, error: failure)
-                    }
-                }
+                let socket = try attempt(address, target: target, port: port)
                 reporter.info(NetcatMessages.connected(target: target, port: port.number, transport: network.transport, numeric: network.numeric))
                 return Connected(socket: socket, address: address)
-            } catch let error as NetcatError {
-                lastError = error
-            } catch let error as SyscallError {
-                lastError = .connectFailed(target: target, port: String(port.number), transport: network.transport, error: error)
             } catch {
-                lastError = .system(SyscallError("connect", code: EIO))
+                lastError = error
             }
         }
         throw lastError ?? .unknownHost(host: host, port: String(port.number), reason: "no address")
+    }
+
+    /// One connection attempt: socket(2), the `-s`/`-p` bind, connect(2) within `-w`.
+    private func attempt(_ address: SocketAddress, target: String, port: Port) throws(NetcatError) -> Socket {
+        let transport = options.network.transport
+        let socket: Socket
+        do {
+            socket = try Socket(family: address.family, type: transport.socketType)
+        } catch {
+            throw .connectFailed(target: target, port: String(port.number), transport: transport, error: error)
+        }
+        try bindSource(socket, for: address)
+        do {
+            try Connection.connect(socket, to: address, timeout: options.connectTimeout)
+        } catch {
+            switch error {
+            case .timedOut:
+                throw .connectTimedOut(target: target, port: String(port.number), transport: transport)
+            case .failed(let failure):
+                throw .connectFailed(target: target, port: String(port.number), transport: transport, error: failure)
+            }
+        }
+        return socket
     }
 
     func resolve(host: String, port: Port) throws(NetcatError) -> [SocketAddress] {
@@ -97,16 +105,15 @@ package struct Connector {
         var source = SocketAddress.any(family: destination.family, port: port)
         if let host = options.sourceAddress {
             let family: AddressFamily = destination.family == AF_INET6 ? .ipv6 : .ipv4
+            let found: [SocketAddress]
             do {
-                let found = try Resolver.resolve(host: host, port: port, family: family, transport: transport,
-                                                 numericOnly: options.network.numeric, passive: true)
-                guard let first = found.first else { throw NetcatError.unknownHost(host: host, port: String(port), reason: "no address") }
-                source = first
-            } catch let error as ResolveError {
-                throw .unknownHost(host: host, port: String(port), reason: error.message)
+                found = try Resolver.resolve(host: host, port: port, family: family, transport: transport,
+                                             numericOnly: options.network.numeric, passive: true)
             } catch {
-                throw .unknownHost(host: host, port: String(port), reason: "no address")
+                throw .unknownHost(host: host, port: String(port), reason: error.message)
             }
+            guard let first = found.first else { throw .unknownHost(host: host, port: String(port), reason: "no address") }
+            source = first
         }
         do {
             if port != 0 { try socket.setReuseAddress() }

@@ -37,7 +37,10 @@ struct ListeningSocket: ~Copyable {
                 throw .unknownHost(host: host, port: String(port.number), reason: error.message)
             }
             var lastError: NetcatError?
-            for address in addresses {
+            // IPv4 first, as nc (IPv4 unless -6) binds "localhost" to 127.0.0.1
+            // where getaddrinfo would offer ::1 first.
+            let ordered = addresses.filter { $0.family == AF_INET } + addresses.filter { $0.family != AF_INET }
+            for address in ordered {
                 do {
                     return try bind(address, transport: transport, ipv6Only: nil)
                 } catch {
