@@ -17,6 +17,13 @@ package struct Listener {
 
     /// Listens until the session (or with `-k`, forever) ends.
     package func run(local: LocalStreams) throws(NetcatError) -> RelayOutcome {
+        var options = self.options
+        // nc -l ends a session when its client leaves; with a terminal on stdin snc does too.
+        if local.inputIsTerminal && options.session.readsInput { options.session.endsWhenPeerCloses = true }
+        return try Listener(options: options, reporter: reporter).listen(local: local)
+    }
+
+    private func listen(local: LocalStreams) throws(NetcatError) -> RelayOutcome {
         let log = try SessionLog.open(output: options.session.outputLog, hexDump: options.session.hexDumpLog)
         let listener = try ListeningSocket.open(options)
         announceListening(listener.address)

@@ -13,6 +13,8 @@ package final class LocalStreams {
     let outputKind: Descriptor.Kind
     /// splice(2) cannot write to an O_APPEND file (`>>`).
     let outputAppends: Bool
+    /// stdin is a terminal: someone is typing (isatty(3)).
+    package let inputIsTerminal: Bool
     /// stdin reached end of file (or failed) in an earlier session.
     var inputEnded = false
     /// Outbound staging kept between sessions so no byte read from stdin is lost.
@@ -25,6 +27,7 @@ package final class LocalStreams {
         inputKind = (try? Descriptor.kind(of: STDIN_FILENO)) ?? .other
         outputKind = (try? Descriptor.kind(of: STDOUT_FILENO)) ?? .other
         outputAppends = (try? Descriptor.isAppendOnly(STDOUT_FILENO)) ?? false
+        inputIsTerminal = isatty(STDIN_FILENO) == 1
         if inputKind == .pipe { Descriptor.growPipe(STDIN_FILENO, to: Self.pipeCapacity) }
         if outputKind == .pipe { Descriptor.growPipe(STDOUT_FILENO, to: Self.pipeCapacity) }
     }

@@ -151,6 +151,7 @@ private struct RelayLoop {
             settle(socket)
             if inbound.state == .closed && outbound.state == .closed { return .completed }
             if options.endsWhenInputSent && outbound.state == .closed { return .completed }
+            if options.endsWhenPeerCloses && inbound.state == .closed { return .completed }
             if let quitDeadline, quitDeadline.hasPassed { return .quitAfterInputEnded }
 
             let progressing = outbound.canProgress || inbound.canProgress

@@ -6,6 +6,10 @@ package struct SessionOptions: Sendable, Equatable {
     package var writesOutput = true
     /// `--send-only`: the session ends once stdin is sent, without waiting for the peer.
     package var endsWhenInputSent = false
+    /// The session ends once the peer has closed and its data is written,
+    /// even if stdin is still open: nc's rule for `-l`, which snc follows when
+    /// stdin is a terminal, so that an operator need not type ^D after each client.
+    package var endsWhenPeerCloses = false
     /// shutdown(SHUT_WR) once stdin ends and is sent, so the peer sees EOF
     /// (snc's default; nc needs `-N`). Off with `--no-shutdown`.
     package var halfCloses = true

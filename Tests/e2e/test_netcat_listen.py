@@ -197,3 +197,24 @@ def test_snc_listen_and_snc_connect_chat_both_ways(snc, procs):
     assert read_until(client.stdout, lambda data: data.endswith(b"\n")) == b"last words\n"
     assert wait_exit(client, 10) == 0
     assert wait_exit(server, 10) == 0
+
+
+def test_terminal_operator_serves_one_client_after_another(snc, procs):
+    """With a terminal on stdin, a session ends when the client leaves (nc -l's rule), so -k
+    takes the next client without the operator typing ^D; typed lines go to the current client."""
+    import os
+    import pty
+    master, terminal = pty.openpty()
+    port = free_port()
+    try:
+        listener = procs.start([snc, "-lk", port], stdin=terminal)
+        wait_for_listen(port)
+        for name in (b"one", b"two"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+                os.write(master, b"hello " + name + b"\n")
+                assert recv_until(client, lambda data: data.endswith(b"\n")) == b"hello " + name + b"\n"
+                client.sendall(b"bye from " + name + b"\n")
+            assert read_until(listener.stdout, lambda data: data.endswith(b"\n")) == b"bye from " + name + b"\n"
+    finally:
+        os.close(master)
+        os.close(terminal)
