@@ -17,8 +17,9 @@ struct ListenCommand: ParsableCommand {
             IPv4 and IPv6 clients (nc listens on IPv4 only); where IPv6 is missing it falls back to 0.0.0.0. \
             -4 listens on 0.0.0.0 only, -6 on :: only.
 
-            One client is served, then snc exits (when stdin has ended and the client has closed). \
-            With -k it waits for the next client after each one. With --broker every client's data goes \
+            One client is served, then snc exits: once stdin has ended and the client has closed, or, \
+            with a terminal on stdin, as soon as the client has closed (as nc -l). \
+            With -k it waits for the next client after each one; stdin carries on where the last client left it. With --broker every client's data goes \
             to all other clients, stdin goes to all clients and the clients' data to stdout; \
             --chat does the same with "<userN> " before each line and announcements when users come and go, \
             as ncat's --chat (users are numbered from 1 as they arrive; stdin is <user0>).
