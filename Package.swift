@@ -23,9 +23,14 @@ let package = Package(
             dependencies: [
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "SNCSocket",
+                "SNCNetcat",
                 "SNCLab",
                 "SNCForward",
             ]
+        ),
+        .target(
+            name: "SNCNetcat",
+            dependencies: ["SNCSocket", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .target(
             name: "SNCSocket",
@@ -52,6 +57,7 @@ let package = Package(
             name: "SNCLabTests",
             dependencies: ["SNCLab", "SNCSocket", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .testTarget(name: "SNCNetcatTests", dependencies: ["SNCNetcat", "SNCSocket"]),
     ],
     swiftLanguageModes: [.v6]
 )

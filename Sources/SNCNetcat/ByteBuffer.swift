@@ -1,0 +1,74 @@
+/// A fixed-size buffer of bytes waiting to be written: data is appended at
+/// the end and consumed from the front. Its capacity bounds how much one
+/// relay direction holds in memory.
+final class ByteBuffer {
+    private let storage: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+
+    init(capacity: Int) {
+        storage = .allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    var capacity: Int { storage.count }
+    var count: Int { end - start }
+    var isEmpty: Bool { start == end }
+    var freeSpace: Int { capacity - count }
+
+    /// The bytes waiting to be written.
+    var readable: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: storage[start..<end])
+    }
+
+    /// Room after the data to read into, moving the data to the front first
+    /// when that is the only way to make room.
+    var writable: UnsafeMutableRawBufferPointer {
+        if start == end {
+            start = 0
+            end = 0
+        } else if end == capacity, start > 0 {
+            compact()
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: storage[end...])
+    }
+
+    /// Marks `count` bytes of `writable` as filled.
+    func commit(_ count: Int) {
+        end += count
+    }
+
+    /// Drops `count` bytes from the front once written.
+    func consume(_ count: Int) {
+        start += count
+        if start == end {
+            start = 0
+            end = 0
+        }
+    }
+
+    /// Moves the data to the front, so all free space is at the end.
+    private func compact() {
+        let count = self.count
+        // copyMemory has memmove's semantics: the two ranges may overlap.
+        UnsafeMutableRawBufferPointer(rebasing: storage[0..<count])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[start..<end]))
+        start = 0
+        end = count
+    }
+
+    /// Copies `bytes` in; the caller has checked that they fit in `freeSpace`.
+    func append(_ bytes: UnsafeRawBufferPointer) {
+        var target = writable
+        if target.count < bytes.count {
+            compact()
+            target = UnsafeMutableRawBufferPointer(rebasing: storage[end...])
+        }
+        let length = min(bytes.count, target.count)
+        target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<length]))
+        end += length
+    }
+}

@@ -1,0 +1,20 @@
+import SNCSocket
+
+/// Everything `snc connect` (and nc's client mode) was asked to do.
+package struct ConnectOptions: Sendable, Equatable {
+    package var endpoint: NetcatEndpoint
+    package var network = NetworkOptions()
+    /// `-w`: seconds to wait for each connection attempt.
+    package var connectTimeout: Double?
+    /// `-s`: the local address to connect from.
+    package var sourceAddress: String?
+    /// `-p`: the local port to connect from.
+    package var sourcePort: Port?
+    /// `-z`: only report which ports accept connections.
+    package var scan = false
+    package var session = SessionOptions()
+
+    package init(endpoint: NetcatEndpoint) {
+        self.endpoint = endpoint
+    }
+}

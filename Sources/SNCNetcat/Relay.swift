@@ -1,0 +1,234 @@
+import SNCSocket
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The bidirectional copy between stdin/stdout and a connected socket,
+/// driven by poll(2): nc's `readwrite()` with explicit per-direction state.
+///
+/// - stdin → socket: on stdin's end (once everything is sent) the socket's
+///   write side is shut down (shutdown(2) SHUT_WR), so the peer sees EOF and
+///   can still answer; `--no-shutdown` leaves it open.
+/// - socket → stdout: runs until the peer closes its side.
+/// - The session ends when both directions are done, or when the `-q` timer
+///   or an idle timeout runs out; staged bytes are written out first.
+/// - Pipes (and files, through a private pipe) move by splice(2), without
+///   copying through user space; other descriptors by read(2)/write(2).
+package enum Relay {
+    /// Runs one session on `socket` (connected, or a bound UDP socket for
+    /// `-k -u`). The socket is borrowed: its owner closes it.
+    ///
+    /// - Parameters:
+    ///   - peerName: how messages name the peer ("127.0.0.1 port 5555 (tcp)").
+    ///   - datagram: the peer of a UDP or Unix datagram socket; nil for streams.
+    ///   - initialInbound: bytes already received (a UDP listener's first datagram).
+    package static func run(
+        socket: borrowing Socket,
+        local: LocalStreams,
+        options: SessionOptions,
+        log: SessionLog?,
+        peerName: String,
+        datagram: DatagramPeerInfo? = nil,
+        initialInbound: [UInt8] = []
+    ) -> RelayOutcome {
+        let peer = datagram.map { DatagramPeer(connected: $0.connected, address: $0.address, accepts: $0.accepts, announce: $0.announce) }
+        let isStream = peer == nil
+        let copies = options.needsCopying || !isStream
+
+        let outbound = RelayDirection(
+            localName: "stdin", networkEnd: .sink, local: local.input, localKind: local.inputKind,
+            staging: local.outboundStaging ?? outboundStaging(for: local, copies: copies, datagram: !isStream),
+            state: options.readsInput && !local.inputEnded ? .open : .closed,
+            datagram: peer, crlf: options.crlf, log: log)
+        let inboundStaging = inboundStaging(for: local, copies: copies || !options.writesOutput, datagram: !isStream)
+        let inbound = RelayDirection(
+            localName: "stdout", networkEnd: .source, local: local.output, localKind: local.outputKind,
+            staging: inboundStaging, state: .open,
+            discards: !options.writesOutput, datagram: peer, log: log)
+        if !initialInbound.isEmpty, case .memory(let buffer) = inboundStaging {
+            initialInbound.withUnsafeBytes { buffer.append($0) }
+            if let log { initialInbound.withUnsafeBytes { _ = try? log.record($0) } }
+        }
+        // stdin that ended in an earlier session (-k) ends this one's outbound at once.
+        let outboundEndedBefore = options.readsInput && local.inputEnded
+        defer {
+            // Kept for the next session: it may hold stdin bytes this peer never took.
+            if case .direct = outbound.staging {} else { local.outboundStaging = outbound.staging }
+            if outbound.reachedEnd { local.inputEnded = true }
+        }
+
+        var loop = RelayLoop(outbound: outbound, inbound: inbound, options: options, isStream: isStream,
+                             outboundEndedBefore: outboundEndedBefore)
+        let ending = loop.run(socket)
+        inbound.flush(socket)
+
+        if let error = outbound.logFailure ?? inbound.logFailure { return .failed(error) }
+        for direction in [inbound, outbound] {
+            switch direction.failure {
+            case .network(let error): return .failed(.connectionLost(peer: peerName, error: error))
+            case .local(let error): return .failed(.localStream(name: direction.localName, error: error))
+            case nil: continue
+            }
+        }
+        return ending
+    }
+
+    /// Splice when stdin is a pipe (directly) or a file or socket (through a
+    /// private pipe); copy for terminals, character devices, datagrams and
+    /// anything that needs the bytes in user space.
+    private static func outboundStaging(for local: LocalStreams, copies: Bool, datagram: Bool) -> Staging {
+        if datagram { return .memory(ByteBuffer(capacity: RelayDirection.datagramCapacity)) }
+        if !copies {
+            switch local.inputKind {
+            case .pipe: return .direct
+            case .regularFile, .socket: if let stage = try? PipeStage() { return .kernelPipe(stage) }
+            default: break
+            }
+        }
+        return .memory(ByteBuffer(capacity: RelayDirection.memoryCapacity))
+    }
+
+    private static func inboundStaging(for local: LocalStreams, copies: Bool, datagram: Bool) -> Staging {
+        if datagram { return .memory(ByteBuffer(capacity: RelayDirection.datagramCapacity)) }
+        if !copies {
+            switch local.outputKind {
+            case .pipe: return .direct
+            case .regularFile where !local.outputAppends, .socket: if let stage = try? PipeStage() { return .kernelPipe(stage) }
+            default: break
+            }
+        }
+        return .memory(ByteBuffer(capacity: RelayDirection.memoryCapacity))
+    }
+}
+
+/// The datagram peer a session starts with, for `Relay.run`.
+package struct DatagramPeerInfo {
+    /// Whether the socket is connected to the peer (nc's way), or replies go
+    /// to whoever sent last (`-k -u`).
+    package var connected: Bool
+    package var address: SocketAddress?
+    /// Whether datagrams from this sender are taken (`--allow`/`--deny`); others are dropped.
+    package var accepts: (SocketAddress) -> Bool
+    /// Called with each new sender of an unconnected socket.
+    package var announce: (SocketAddress) -> Void
+
+    package init(
+        connected: Bool,
+        address: SocketAddress? = nil,
+        accepts: @escaping (SocketAddress) -> Bool = { _ in true },
+        announce: @escaping (SocketAddress) -> Void = { _ in }
+    ) {
+        self.connected = connected
+        self.address = address
+        self.accepts = accepts
+        self.announce = announce
+    }
+}
+
+/// The poll loop of one relay session.
+private struct RelayLoop {
+    let outbound: RelayDirection
+    let inbound: RelayDirection
+    let options: SessionOptions
+    let isStream: Bool
+    let outboundEndedBefore: Bool
+
+    private var outboundFinished = false
+    private var quitDeadline: Deadline?
+    private var lastActivity = ContinuousClock.now
+    private var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 3)
+
+    init(outbound: RelayDirection, inbound: RelayDirection, options: SessionOptions, isStream: Bool, outboundEndedBefore: Bool) {
+        self.outbound = outbound
+        self.inbound = inbound
+        self.options = options
+        self.isStream = isStream
+        self.outboundEndedBefore = outboundEndedBefore
+    }
+
+    mutating func run(_ socket: borrowing Socket) -> RelayOutcome {
+        while true {
+            settle(socket)
+            if inbound.state == .closed && outbound.state == .closed { return .completed }
+            if options.endsWhenInputSent && outbound.state == .closed { return .completed }
+            if options.endsWhenPeerCloses && inbound.state == .closed { return .completed }
+            if let quitDeadline, quitDeadline.hasPassed { return .quitAfterInputEnded }
+
+            let progressing = outbound.canProgress || inbound.canProgress
+            if !progressing, let idle = options.idleTimeout, idleDeadline(idle) <= .now { return .idleTimedOut }
+            let timeout = progressing ? 0 : pollTimeout()
+            let ready: Int
+            do {
+                ready = try wait(socket, timeoutMilliseconds: timeout)
+            } catch {
+                // poll(2) itself failing (ENOMEM) leaves nothing to wait with.
+                inbound.networkLost(nil)
+                outbound.networkLost(nil)
+                return .failed(.system(error))
+            }
+            if ready == 0 && timeout != 0 {
+                continue // a deadline may have passed; the checks above decide
+            }
+            if outbound.pump(socket) + inbound.pump(socket) > 0 { lastActivity = .now }
+        }
+    }
+
+    /// Acts on state changes: stdin's end (shutdown and the `-q` timer) and
+    /// a lost connection (which stops the other direction too).
+    private mutating func settle(_ socket: borrowing Socket) {
+        if case .network = inbound.failure, outbound.state != .closed { outbound.networkLost(nil) }
+        if case .network = outbound.failure, inbound.state == .open { inbound.networkLost(nil) }
+        guard !outboundFinished, outbound.state == .closed else { return }
+        outboundFinished = true
+        let ended = outbound.reachedEnd || outboundEndedBefore
+        guard ended, outbound.failure == nil else { return }
+        if options.halfCloses && isStream {
+            // The peer sees EOF; a failure here means the connection is already gone.
+            try? socket.shutdown(.write)
+        }
+        if let seconds = options.quitAfterInputEnds, seconds >= 0 {
+            quitDeadline = Deadline(seconds: seconds)
+        }
+    }
+
+    private func idleDeadline(_ seconds: Double) -> ContinuousClock.Instant {
+        lastActivity.advanced(by: .milliseconds(Int((seconds * 1000).rounded(.up))))
+    }
+
+    /// How long poll may sleep: until the `-q` or idle deadline, or forever.
+    private func pollTimeout() -> Int32 {
+        var timeout: Int32 = -1
+        if let quitDeadline { timeout = quitDeadline.remainingMilliseconds }
+        if let idle = options.idleTimeout {
+            let left = ContinuousClock.now.duration(to: idleDeadline(idle))
+            let milliseconds = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1))
+            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+        }
+        return timeout
+    }
+
+    /// poll(2) on stdin, the socket and stdout for what the directions wait for.
+    private mutating func wait(_ socket: borrowing Socket, timeoutMilliseconds: Int32) throws(SyscallError) -> Int {
+        let socketEvents = (inbound.wantsSource ? POLLIN : 0) | (outbound.wantsSink ? POLLOUT : 0)
+        // A descriptor with nothing to wait for is left out (-1), or its
+        // POLLHUP would wake the loop over and over.
+        descriptors[0] = pollfd(fd: outbound.wantsSource ? outbound.local : -1, events: Int16(POLLIN), revents: 0)
+        descriptors[1] = pollfd(fd: socketEvents != 0 ? socket.descriptor : -1, events: Int16(socketEvents), revents: 0)
+        descriptors[2] = pollfd(fd: inbound.wantsSink ? inbound.local : -1, events: Int16(POLLOUT), revents: 0)
+        if timeoutMilliseconds < 0 && descriptors.allSatisfy({ $0.fd < 0 }) {
+            // Nothing can ever wake us: a bug, not a reason to hang.
+            inbound.networkLost(nil)
+            outbound.networkLost(nil)
+            return 0
+        }
+        let ready = try Poll.wait(&descriptors, timeoutMilliseconds: timeoutMilliseconds)
+        guard ready > 0 else { return 0 }
+        let hangup = Int16(POLLHUP | POLLERR | POLLNVAL)
+        if descriptors[0].revents != 0 { outbound.sourceReady = true }
+        let socketReady = descriptors[1].revents
+        if socketReady & (Int16(POLLIN) | hangup) != 0 && inbound.wantsSource { inbound.sourceReady = true }
+        if socketReady & (Int16(POLLOUT) | hangup) != 0 && outbound.wantsSink { outbound.sinkReady = true }
+        if descriptors[2].revents != 0 { inbound.sinkReady = true }
+        return ready
+    }
+}

@@ -1,0 +1,25 @@
+import CLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Descriptor {
+    /// Asks for a bigger buffer on a pipe snc shares with another process
+    /// (`fcntl(F_SETPIPE_SZ)`): fewer wake-ups per byte when splicing. Returns
+    /// the capacity the pipe ends up with; a refusal (the per-user pipe limit)
+    /// leaves the pipe as it was, which still works.
+    @discardableResult
+    package static func growPipe(_ descriptor: CInt, to capacity: Int) -> Int {
+        let current = Int(snc_get_pipe_size(descriptor))
+        if current >= capacity { return current }
+        let granted = snc_set_pipe_size(descriptor, CInt(clamping: capacity))
+        return granted > 0 ? Int(granted) : current
+    }
+
+    /// Whether the descriptor was opened with O_APPEND (`fcntl(F_GETFL)`).
+    /// splice(2) refuses to write to such files (EINVAL), so snc copies instead.
+    package static func isAppendOnly(_ descriptor: CInt) throws(SyscallError) -> Bool {
+        let flags = try retrying("fcntl") { fcntl(descriptor, F_GETFL) }
+        return flags & O_APPEND != 0
+    }
+}

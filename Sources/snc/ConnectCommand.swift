@@ -1,0 +1,95 @@
+import ArgumentParser
+import SNCNetcat
+import SNCSocket
+
+/// `snc connect HOST PORT`: nc's client mode (also `snc HOST PORT`).
+struct ConnectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "connect",
+        abstract: "Connect to HOST PORT and relay stdin and stdout over the connection (nc HOST PORT).",
+        usage: """
+            snc connect [<options>] <host> <port>
+            snc connect -z [<options>] <host> <port-or-range>...
+            snc connect -U [<options>] <path>
+            snc [<options>] <host> <port>          (nc style)
+            """,
+        discussion: """
+            Every byte read from stdin is sent; every byte received is written to stdout. \
+            When stdin ends, snc shuts down its sending side (the peer sees end of file and can still answer) \
+            and exits once the peer closes too; -q ends it sooner. \
+            Pipes and files move by splice(2), without copying through user space.
+
+            Each address HOST resolves to is tried in turn. Ports are numbers (1-65535) or service names \
+            such as http; with -z also ranges such as 20-25.
+
+            Exit status: 0 on success (with -z: at least one port open), 1 on a network failure, 64 on a usage error.
+            """
+    )
+
+    @OptionGroup(title: "Netcat options")
+    var netcat: NetcatOptions
+
+    @Flag(name: .customShort("z"), help: "Scan: report which ports accept connections, sending no data (-v prints each result).")
+    var scan = false
+
+    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Connect from this local address.", valueName: "address"))
+    var sourceAddress: String?
+
+    @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("Connect from this local port.", valueName: "port"))
+    var sourcePort: String?
+
+    @Flag(name: .customShort("k"), help: .private)
+    var keepListening = false
+
+    @Argument(help: ArgumentHelp("The host name or address to connect to (with -U: the socket path).", valueName: "host"))
+    var host: String?
+
+    @Argument(help: ArgumentHelp("The port: a number or service name; with -z also LOW-HIGH ranges, several allowed.", valueName: "port"))
+    var ports: [String] = []
+
+    func run() throws {
+        let options: ConnectOptions
+        do {
+            options = try connectOptions()
+        } catch {
+            throw Diagnostics.failure(error.message, code: .usage)
+        }
+        try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
+            try Connector(options: options, reporter: netcat.reporter).run(local: LocalStreams())
+        }
+    }
+
+    /// The command line, checked, as SNCNetcat's options.
+    func connectOptions() throws(NetcatUsageError) -> ConnectOptions {
+        if keepListening { throw NetcatUsageError("must use -l with -k") }
+        let network = try netcat.networkOptions()
+        guard let host else { throw NetcatUsageError("missing destination: HOST PORT, or -U PATH") }
+        let endpoint: NetcatEndpoint
+        if netcat.unixSocket {
+            if scan { throw NetcatUsageError("cannot use -z and -U") }
+            if !ports.isEmpty { throw NetcatUsageError("cannot use a port with -U") }
+            endpoint = .unix(path: host)
+        } else {
+            guard !ports.isEmpty else { throw NetcatUsageError("missing port number") }
+            var ranges: [PortRange] = []
+            for text in ports {
+                ranges.append(try ArgumentValues.portRange(text, transport: network.transport, numeric: network.numeric))
+            }
+            if !scan && (ranges.count > 1 || ranges[0].lower != ranges[0].upper) {
+                throw NetcatUsageError("cannot use a port range or several ports without -z")
+            }
+            if scan && network.transport == .udp { throw NetcatUsageError("cannot use -z and -u") }
+            endpoint = .internet(host: host, ports: ranges)
+        }
+        var options = ConnectOptions(endpoint: endpoint)
+        options.network = network
+        options.scan = scan
+        options.session = try netcat.sessionOptions()
+        options.connectTimeout = try netcat.connectTimeout()
+        options.sourceAddress = sourceAddress
+        if let sourcePort {
+            options.sourcePort = try ArgumentValues.port(sourcePort, transport: network.transport, numeric: network.numeric)
+        }
+        return options
+    }
+}

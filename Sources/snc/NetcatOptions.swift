@@ -1,0 +1,121 @@
+import ArgumentParser
+import SNCNetcat
+import SNCSocket
+
+/// The options `snc connect` and `snc listen` share. Short options keep
+/// netcat-openbsd's meaning; ncat's extras are long options only, because
+/// ncat gives some letters other meanings (-d, -i, -m, -w, -x).
+struct NetcatOptions: ParsableArguments {
+    @Flag(name: .customShort("4"), help: "Use IPv4 addresses only.")
+    var ipv4Only = false
+
+    @Flag(name: .customShort("6"), help: "Use IPv6 addresses only.")
+    var ipv6Only = false
+
+    @Flag(name: .customShort("u"), help: "Use UDP instead of TCP (with -U: a Unix datagram socket).")
+    var udp = false
+
+    @Flag(name: .customShort("U"), help: ArgumentHelp(
+        "Use a Unix-domain socket; the address argument is its path.",
+        discussion: "A path starting with @ names Linux's abstract namespace (no file is created)."))
+    var unixSocket = false
+
+    @Flag(name: .customShort("n"), help: "Do not look up names: numeric addresses and ports only.")
+    var numeric = false
+
+    @Flag(name: .customShort("v"), help: ArgumentHelp(
+        "Report connections on stderr, in nc's words.",
+        discussion: "\"Connection to HOST PORT port [tcp/SERVICE] succeeded!\", \"Listening on ADDRESS PORT\", \"Connection received on HOST PORT\"."))
+    var verbose = false
+
+    @Option(name: .customShort("w"), parsing: .unconditional, help: ArgumentHelp(
+        "Give up a connection attempt after SECS seconds, and end a connection idle for SECS seconds.",
+        discussion: "As nc: waiting for a client (listen) is not limited; an idle timeout ends quietly with status 0.",
+        valueName: "secs"))
+    var timeout: String?
+
+    @Option(name: .customShort("q"), parsing: .unconditional, help: ArgumentHelp(
+        "After stdin ends, quit SECS seconds later (0: as soon as stdin is sent), whether or not the peer has closed.",
+        discussion: "A negative value waits for the peer (the default), as Debian's nc.",
+        valueName: "secs"))
+    var quitAfter: String?
+
+    @Flag(name: .customShort("d"), help: "Do not read stdin.")
+    var noInput = false
+
+    @Flag(name: .customShort("C"), help: "Send CRLF as the line ending (each \\n from stdin goes out as \\r\\n).")
+    var crlf = false
+
+    @Flag(name: .customShort("N"), help: ArgumentHelp(
+        "Shut down the socket's sending side when stdin ends.",
+        discussion: "snc always does this (use --no-shutdown not to); -N is accepted for nc compatibility."))
+    var shutdownOnEOF = false
+
+    @Flag(name: .customLong("no-shutdown"), help: "Keep the socket's sending side open after stdin ends (nc without -N).")
+    var noShutdown = false
+
+    @Flag(name: .customLong("send-only"), help: "Only send: discard data from the peer, and quit once stdin is sent.")
+    var sendOnly = false
+
+    @Flag(name: .customLong("recv-only"), help: "Only receive: do not read stdin.")
+    var receiveOnly = false
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Also write all data sent and received to FILE.", valueName: "file"))
+    var outputLog: String?
+
+    @Option(name: .customLong("hex-dump"), help: ArgumentHelp(
+        "Also write all data sent and received to FILE as a hex dump, in ncat's format.", valueName: "file"))
+    var hexDumpLog: String?
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "End a connection idle for SECS seconds, as a failure (status 1), as ncat's -i.", valueName: "secs"))
+    var idleTimeout: String?
+
+    var transport: Transport { udp ? .udp : .tcp }
+
+    /// -4/-6/-u/-n, checked.
+    func networkOptions() throws(NetcatUsageError) -> NetworkOptions {
+        if ipv4Only && ipv6Only { throw NetcatUsageError("cannot use -4 and -6") }
+        var network = NetworkOptions()
+        network.family = ipv4Only ? .ipv4 : ipv6Only ? .ipv6 : .any
+        network.transport = transport
+        network.numeric = numeric
+        return network
+    }
+
+    /// How data moves once connected, checked for options that cannot go together.
+    func sessionOptions() throws(NetcatUsageError) -> SessionOptions {
+        if sendOnly && receiveOnly { throw NetcatUsageError("cannot use --send-only and --recv-only") }
+        if sendOnly && noInput { throw NetcatUsageError("cannot use --send-only and -d") }
+        if shutdownOnEOF && noShutdown { throw NetcatUsageError("cannot use -N and --no-shutdown") }
+        var session = SessionOptions()
+        session.readsInput = !noInput && !receiveOnly
+        session.writesOutput = !sendOnly
+        session.endsWhenInputSent = sendOnly
+        session.halfCloses = !noShutdown
+        session.crlf = crlf
+        session.outputLog = outputLog
+        session.hexDumpLog = hexDumpLog
+        if let quitAfter {
+            let seconds = try ArgumentValues.seconds(quitAfter, what: "quit timer", allowZero: true, allowNegative: true)
+            session.quitAfterInputEnds = seconds < 0 ? nil : seconds
+        }
+        if let idleTimeout {
+            session.idleTimeout = try ArgumentValues.seconds(idleTimeout, what: "idle timeout")
+            session.idleTimeoutFails = true
+        } else if let timeout {
+            session.idleTimeout = try ArgumentValues.seconds(timeout, what: "timeout")
+        }
+        return session
+    }
+
+    /// `-w` as a connect timeout.
+    func connectTimeout() throws(NetcatUsageError) -> Double? {
+        try timeout.map { text throws(NetcatUsageError) in try ArgumentValues.seconds(text, what: "timeout") }
+    }
+
+    /// How `-v` lines and warnings reach stderr.
+    var reporter: Reporter {
+        Reporter(verbose: verbose) { line in Diagnostics.writeLine(line) }
+    }
+}

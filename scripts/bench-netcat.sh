@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Throughput of a netcat relay pair over loopback, side by side:
+#   producer pipe -> client (connect) -> 127.0.0.1 -> server (listen) -> pipe -> consumer
+# for snc, netcat-openbsd, ncat and socat, in one run.
+#
+# Usage: scripts/bench-netcat.sh [GIB]      (default 4; fractions allowed, e.g. 0.5)
+# Environment: SNC_BIN (default .build/release/snc), BENCH_RUNS (runs per tool,
+# best one kept; default 1), BENCH_TOOLS (default "snc nc ncat socat").
+#
+# The producer is `head -c` from /dev/zero; the consumer splices the pipe to
+# /dev/null and counts the bytes, so both cost little and the same for every
+# tool. CPU seconds are user+system of the two relay processes (wait4 rusage).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+gib="${1:-${BENCH_GIB:-4}}"
+snc="${SNC_BIN:-$PWD/.build/release/snc}"
+runs="${BENCH_RUNS:-1}"
+tools="${BENCH_TOOLS:-snc nc ncat socat}"
+[[ -x "$snc" ]] || { echo "bench: $snc not found; build with: swift build -c release" >&2; exit 1; }
+
+exec python3 - "$gib" "$snc" "$runs" "$tools" <<'PYTHON'
+import os, socket, subprocess, sys, time
+
+gib, snc, runs, tools = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split()
+total = int(gib * (1 << 30))
+
+CONSUMER = r'''
+import os, sys
+sink = os.open("/dev/null", os.O_WRONLY)
+count = 0
+while True:
+    moved = os.splice(0, sink, 1 << 20)
+    if moved == 0:
+        break
+    count += moved
+print(count)
+'''
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+def commands(tool, port):
+    """(listener, client) argv lists; each tool with its defaults."""
+    if tool == "snc":
+        return [snc, "listen", "-n", "127.0.0.1", str(port)], [snc, "connect", "-n", "127.0.0.1", str(port)]
+    if tool == "nc":
+        return ["nc", "-l", "127.0.0.1", str(port)], ["nc", "-N", "127.0.0.1", str(port)]
+    if tool == "ncat":
+        return ["ncat", "-l", "127.0.0.1", str(port)], ["ncat", "127.0.0.1", str(port)]
+    if tool == "socat":
+        return (["socat", "-u", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr", "STDOUT"],
+                ["socat", "-u", "STDIN", f"TCP:127.0.0.1:{port}"])
+    raise SystemExit(f"bench: unknown tool {tool}")
+
+def wait_listening(port, deadline):
+    hexport = f":{port:04X}"
+    while time.monotonic() < deadline:
+        for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(name) as table:
+                for line in table.read().splitlines()[1:]:
+                    fields = line.split()
+                    if fields[1].endswith(hexport) and fields[3] == "0A":
+                        return
+        time.sleep(0.02)
+    raise SystemExit(f"bench: nothing listening on {port}")
+
+def reap(process):
+    """wait4(2) the process: its exit status and CPU seconds (user + system)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+def one_run(tool):
+    port = free_port()
+    listen_argv, client_argv = commands(tool, port)
+    consumer = subprocess.Popen([sys.executable, "-c", CONSUMER], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    listener = subprocess.Popen(listen_argv, stdin=subprocess.DEVNULL, stdout=consumer.stdin, stderr=subprocess.DEVNULL)
+    consumer.stdin.close()
+    consumer.stdin = None  # the listener holds the pipe now
+    wait_listening(port, time.monotonic() + 10)
+    producer = subprocess.Popen(["head", "-c", str(total), "/dev/zero"], stdout=subprocess.PIPE)
+    start = time.monotonic()
+    client = subprocess.Popen(client_argv, stdin=producer.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    producer.stdout.close()
+    cpu = reap(client) + reap(listener)
+    elapsed = time.monotonic() - start
+    received = int(consumer.communicate(timeout=60)[0] or 0)
+    producer.wait(timeout=10)
+    if received != total or client.returncode or listener.returncode:
+        raise SystemExit(f"bench: {tool} moved {received} of {total} bytes "
+                         f"(client exit {client.returncode}, listener exit {listener.returncode})")
+    return elapsed, cpu
+
+print(f"moving {gib:g} GiB ({total} bytes) pipe -> client -> 127.0.0.1 -> listener -> pipe, best of {runs}", flush=True)
+results = {}
+for tool in tools:
+    best = min((one_run(tool) for _ in range(runs)), key=lambda r: r[0])
+    results[tool] = best
+
+reference = results.get("nc")
+print(f"{'tool':<8}{'MB/s':>10}{'CPU s/GiB':>12}{'x nc':>8}")
+for tool, (elapsed, cpu) in results.items():
+    rate = total / elapsed / 1e6
+    ratio = f"{(reference[0] / elapsed):.2f}" if reference else "-"
+    print(f"{tool:<8}{rate:>10.0f}{cpu / (total / (1 << 30)):>12.2f}{ratio:>8}")
+PYTHON
