@@ -38,6 +38,16 @@ struct ConnectCommand: ParsableCommand {
     @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("Connect from this local port.", valueName: "port"))
     var sourcePort: String?
 
+    @Option(name: .customLong("via"), help: ArgumentHelp(
+        "Reach HOST PORT through this SSH server over one channel, like ssh -W.",
+        discussion: "Keys, known_hosts and ~/.ssh/config are used as by snc forward.",
+        valueName: "[user@]sshhost"))
+    var via: String?
+
+    @Option(name: .customLong("ssh-option"), help: ArgumentHelp(
+        "With --via: an ssh_config option, as ssh -o (repeatable).", valueName: "key=value"))
+    var sshOptions: [String] = []
+
     @Flag(name: .customShort("k"), help: .private)
     var keepListening = false
 
@@ -48,6 +58,10 @@ struct ConnectCommand: ParsableCommand {
     var ports: [String] = []
 
     func run() throws {
+        if let via {
+            try runThroughSSH(via: via)
+            return
+        }
         let options: ConnectOptions
         do {
             options = try connectOptions()
