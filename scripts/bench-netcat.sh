@@ -5,11 +5,14 @@
 #
 # Usage: scripts/bench-netcat.sh [GIB]      (default 4; fractions allowed, e.g. 0.5)
 # Environment: SNC_BIN (default .build/release/snc), BENCH_RUNS (runs per tool,
-# best one kept; default 1), BENCH_TOOLS (default "snc nc ncat socat").
+# best one kept; default 1), BENCH_TOOLS (default "snc nc ncat socat"),
+# BENCH_PRODUCER ("splice", the default, or "head" for `head -c` from /dev/zero).
 #
-# The producer is `head -c` from /dev/zero; the consumer splices the pipe to
-# /dev/null and counts the bytes, so both cost little and the same for every
-# tool. CPU seconds are user+system of the two relay processes (wait4 rusage).
+# The producer splices /dev/zero into the pipe 1 MiB at a time and the consumer
+# splices the pipe to /dev/null and counts the bytes, so both cost little and
+# the same for every tool (`head -c`, which writes 4 KiB at a time, would be
+# the bottleneck). CPU seconds are user+system of the two relay processes
+# (wait4 rusage).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,13 +20,22 @@ gib="${1:-${BENCH_GIB:-4}}"
 snc="${SNC_BIN:-$PWD/.build/release/snc}"
 runs="${BENCH_RUNS:-1}"
 tools="${BENCH_TOOLS:-snc nc ncat socat}"
+producer="${BENCH_PRODUCER:-splice}"
 [[ -x "$snc" ]] || { echo "bench: $snc not found; build with: swift build -c release" >&2; exit 1; }
 
-exec python3 - "$gib" "$snc" "$runs" "$tools" <<'PYTHON'
+exec python3 - "$gib" "$snc" "$runs" "$tools" "$producer" <<'PYTHON'
 import os, socket, subprocess, sys, time
 
-gib, snc, runs, tools = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split()
+gib, snc, runs, tools, producer_kind = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
 total = int(gib * (1 << 30))
+
+PRODUCER = r'''
+import os, sys
+left = int(sys.argv[1])
+source = os.open("/dev/zero", os.O_RDONLY)
+while left > 0:
+    left -= os.splice(source, 1, min(left, 1 << 20))
+'''
 
 CONSUMER = r'''
 import os, sys
@@ -81,7 +93,11 @@ def one_run(tool):
     consumer.stdin.close()
     consumer.stdin = None  # the listener holds the pipe now
     wait_listening(port, time.monotonic() + 10)
-    producer = subprocess.Popen(["head", "-c", str(total), "/dev/zero"], stdout=subprocess.PIPE)
+    if producer_kind == "head":
+        producer_argv = ["head", "-c", str(total), "/dev/zero"]
+    else:
+        producer_argv = [sys.executable, "-c", PRODUCER, str(total)]
+    producer = subprocess.Popen(producer_argv, stdout=subprocess.PIPE)
     start = time.monotonic()
     client = subprocess.Popen(client_argv, stdin=producer.stdout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     producer.stdout.close()
@@ -94,7 +110,8 @@ def one_run(tool):
                          f"(client exit {client.returncode}, listener exit {listener.returncode})")
     return elapsed, cpu
 
-print(f"moving {gib:g} GiB ({total} bytes) pipe -> client -> 127.0.0.1 -> listener -> pipe, best of {runs}", flush=True)
+print(f"moving {gib:g} GiB ({total} bytes) {producer_kind} producer -> pipe -> client -> 127.0.0.1 -> listener"
+      f" -> pipe, best of {runs}", flush=True)
 results = {}
 for tool in tools:
     best = min((one_run(tool) for _ in range(runs)), key=lambda r: r[0])
