@@ -40,8 +40,8 @@ done
 echo "demo: snc serve (pid $server) is listening on 127.0.0.1 port $port" >&2
 
 # One exchange by hand first: the intro line, then the receipt for "hello".
-echo "demo: one client by hand (printf hello | nc -N 127.0.0.1 $port):" >&2
-printf 'hello' | nc -N 127.0.0.1 "$port" || true
+echo "demo: one client by hand (printf hello | snc connect 127.0.0.1 $port):" >&2
+printf 'hello' | "$snc" connect 127.0.0.1 "$port" || true
 echo >&2
 
 "$snc" load 127.0.0.1 "$port" --sweep "$sweep" --duration "$duration" --graph out/io-graph.svg

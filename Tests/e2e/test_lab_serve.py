@@ -66,11 +66,13 @@ def test_nc_N_gets_intro_and_matching_receipt(snc, procs, tmp_path):
     assert "summary: 1 clients" in out and "1 ok" in out
 
 
-def test_interactive_client_types_then_ctrl_d(snc, procs, tmp_path):
-    """A person at a terminal: read the intro, type a line, Ctrl-D, read the receipt (nc -N on a pty)."""
+@pytest.mark.parametrize("client_command", [["nc", "-N"], ["SNC", "connect"]], ids=["nc -N", "snc connect"])
+def test_interactive_client_types_then_ctrl_d(snc, procs, tmp_path, client_command):
+    """A person at a terminal: read the intro, type a line, Ctrl-D, read the receipt (nc -N or snc connect on a pty)."""
     proc, port, log = start_serve(procs, snc, tmp_path, "--intro", "Type your message, then Ctrl-D.")
     master, slave = pty.openpty()
-    client = procs.start(["nc", "-N", "127.0.0.1", port], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = [snc if word == "SNC" else word for word in client_command]
+    client = procs.start([*command, "127.0.0.1", port], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     os.close(slave)
     try:
         assert client.stdout.readline() == b"Type your message, then Ctrl-D.\n"
