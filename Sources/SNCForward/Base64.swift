@@ -12,8 +12,11 @@ package enum Base64 {
 
     /// Decodes, ignoring whitespace; nil on any other bad character or length.
     package static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        let compact = text.filter { !" \t\r\n".contains($0) }
-        guard let data = Data(base64Encoded: String(compact)) else { return nil }
+        // Bytes, not Characters: "\r\n" is one Character in Swift, so a
+        // Character filter would let a lone "\n" through.
+        let whitespace: Set<UInt8> = [9, 10, 13, 32]
+        let compact = text.utf8.filter { !whitespace.contains($0) }
+        guard let data = Data(base64Encoded: Data(compact)) else { return nil }
         return Array(data)
     }
 }

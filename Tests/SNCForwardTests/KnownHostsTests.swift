@@ -94,3 +94,10 @@ private func key(_ base64: String = keyBase64) -> SSHHostKey {
     #expect(Base64.encode(Array("ab".utf8), padded: false) == "YWI")
     #expect(Base64.decode("!!") == nil)
 }
+
+@Test func base64DecodesArmoredBodiesAcrossLines() {
+    // Key files wrap base64 at 70 columns with "\n" (and "\r\n" on some systems).
+    #expect(Base64.decode("\nYWJj\nZGVm\n") == Array("abcdef".utf8))
+    #expect(Base64.decode("YWJj\r\nZGVm\r\n") == Array("abcdef".utf8))
+    #expect(Base64.decode(" YW Jj\tZGVm ") == Array("abcdef".utf8))
+}
