@@ -10,7 +10,7 @@ private func writeTemporary(_ text: String) -> String {
     let bytes = Array(text.utf8)
     _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     close(descriptor)
-    return String(cString: template)
+    return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 private func resolve(_ host: String, _ config: String, options: [String] = [], port: UInt16? = nil) throws -> HostConfiguration {
