@@ -61,7 +61,9 @@ package struct Socket: ~Copyable {
         if result == 0 { return true }
         let code = errno
         // EINTR on connect means the attempt goes on in the background, like EINPROGRESS.
-        if code == EINPROGRESS || code == EINTR || code == EAGAIN { return false }
+        // EAGAIN does not: on Linux it means no free local port (TCP/UDP) or a full
+        // backlog on a Unix socket, and nothing is in flight, so it is a failure.
+        if code == EINPROGRESS || code == EINTR { return false }
         throw SyscallError("connect", code: code)
     }
 

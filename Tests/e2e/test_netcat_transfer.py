@@ -38,7 +38,10 @@ def test_64_mib_each_way_with_peer(snc, procs, tmp_path, random_files, peer, snc
     if snc_role == "listen":
         listen_argv, connect_argv = [snc, "listen", host, port], peer_connect(peer, host, port)
     else:
-        listen_argv, connect_argv = peer_listen(peer, host, port), [snc, "connect", host, port]
+        # nc -l stops sending once its client half-closes (see test_unix_stream_with_nc),
+        # so against nc snc keeps its sending side open; ncat's listener has no such rule.
+        keep_open = ["--no-shutdown"] if peer == "nc" else []
+        listen_argv, connect_argv = peer_listen(peer, host, port), [snc, "connect", *keep_open, host, port]
     out_listener, out_client = tmp_path / "listener.out", tmp_path / "client.out"
     with open(a, "rb") as a_in, open(b, "rb") as b_in, open(out_listener, "wb") as l_out, open(out_client, "wb") as c_out:
         listener = procs.start(listen_argv, stdin=a_in, stdout=l_out)
@@ -187,7 +190,10 @@ def test_unix_stream_with_nc(snc, procs, tmp_path, random_files, snc_role):
     a, b = random_files
     path = str(tmp_path / "sock")
     listen_argv = [snc, "-lU", path] if snc_role == "listen" else ["nc", "-N", "-lU", path]
-    connect_argv = ["nc", "-N", "-U", path] if snc_role == "listen" else [snc, "-U", path]
+    # netcat-openbsd's listener quits as soon as its client half-closes and its own
+    # stdin buffer is momentarily empty ("listen and net in gone"), even with more
+    # stdin to send; so snc must not half-close first here, or nc drops the rest.
+    connect_argv = ["nc", "-N", "-U", path] if snc_role == "listen" else [snc, "--no-shutdown", "-U", path]
     out_listener, out_client = tmp_path / "l.out", tmp_path / "c.out"
     with open(a, "rb") as a_in, open(b, "rb") as b_in, open(out_listener, "wb") as l_out, open(out_client, "wb") as c_out:
         listener = procs.start(listen_argv, stdin=a_in, stdout=l_out)
