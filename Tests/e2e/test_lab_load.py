@@ -277,11 +277,18 @@ def test_refuses_to_flood_an_address_that_is_not_loopback(snc, args):
     (["--message-size", "huge"], "--message-size"),
     (["--source", "127.0.0.9-127.0.0.2"], "--source"),
     (["--timeout", "0"], "--timeout"),
+    (["--timeout", "1e300"], "--timeout"),
+    (["--duration", "1e11"], "--duration"),
+    (["-c", "9223372036854775807"], "--concurrency"),
+    (["-n", "9223372036854775807"], "--connections"),
+    (["--sweep", "10,9223372036854775807"], "--sweep"),
 ])
 def test_usage_errors_exit_64(snc, args, words):
+    """Huge numbers too: a one-line error, never a trap."""
     result = run([snc, "load", "127.0.0.1", "5555", *args], timeout=10)
     assert result.returncode == 64
     assert words.encode() in result.stderr
+    assert result.stderr.count(b"\n") == 1, result.stderr
 
 
 def test_running_out_of_ports_is_said_in_words_and_source_spreads_clients(snc, tmp_path):
