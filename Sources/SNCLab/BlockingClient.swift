@@ -6,6 +6,9 @@ import Glibc
 /// One load client with blocking calls, as a thread-per-client tester runs
 /// it: connect (bounded by --timeout), read the intro line, send the
 /// message, half-close, read the receipt to end of file, check it.
+/// Connect, intro and receipt each get --timeout in all, as an absolute
+/// deadline (SO_RCVTIMEO alone bounds one read, so a server trickling a byte
+/// at a time could hold a client forever), like the epoll engine's phases.
 struct BlockingClient {
     let run: LevelRun
     /// Scratch space for the intro and the receipt, owned by the worker thread.
@@ -55,11 +58,13 @@ struct BlockingClient {
         }
         connected = MonotonicClock.now() &- started
         try socket.setNonBlocking(false)
-        try socket.setReceiveTimeout(milliseconds: run.timeoutMilliseconds)
+        // Sends are bounded per write, as in the epoll engine: a long message may take longer than --timeout in all.
         try socket.setSendTimeout(milliseconds: run.timeoutMilliseconds)
 
         // The intro: everything up to the first newline.
+        let introDeadline = MonotonicClock.deadline(after: run.timeoutNanoseconds)
         intro: while true {
+            guard try Self.waitReadable(socket, until: introDeadline) else { return .replyTimedOut }
             switch try socket.read(into: buffer) {
             case .done(0): return .badReceipt
             case .done(let count):
@@ -91,15 +96,33 @@ struct BlockingClient {
         try socket.shutdown(.write)
 
         var reply: [UInt8] = []
+        let receiptDeadline = MonotonicClock.deadline(after: run.timeoutNanoseconds)
         receipt: while true {
+            guard try Self.waitReadable(socket, until: receiptDeadline) else { return .replyTimedOut }
             switch try socket.read(into: buffer) {
             case .done(0): break receipt
             case .done(let count):
                 received += count
-                if reply.count < Self.replyLimit { reply.append(contentsOf: buffer[0..<count]) }
+                reply.append(contentsOf: buffer[0..<count])
+                // No right receipt is this long: stop reading rather than drain a flood.
+                if reply.count > Self.replyLimit { return .badReceipt }
             case .wouldBlock: return .replyTimedOut
             }
         }
         return reply == message.expectedReceipt(for: stamp) ? .completed : .badReceipt
+    }
+
+    /// Waits with `poll(2)` until `socket` has something to read (data, end
+    /// of file or an error) or `deadline` (CLOCK_MONOTONIC nanoseconds)
+    /// passes; false on the deadline. The read after it then cannot block.
+    private static func waitReadable(_ socket: borrowing Socket, until deadline: UInt64) throws(SyscallError) -> Bool {
+        var entry = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let now = MonotonicClock.now()
+            guard now < deadline else { return false }
+            // Rounded up, so a wait never ends just before the deadline and spins.
+            let milliseconds = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+            if try Poll.wait(&entry, timeoutMilliseconds: milliseconds) > 0 { return true }
+        }
     }
 }

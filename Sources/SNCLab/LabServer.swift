@@ -80,7 +80,7 @@ package final class LabServer {
                 try socket.bind(to: address)
                 if let idle = configuration.idleTimeout {
                     // Accepted sockets inherit these, which saves two calls per client.
-                    let milliseconds = max(1, Int((idle * 1000).rounded()))
+                    let milliseconds = TimeLimit.milliseconds(idle)
                     try socket.setReceiveTimeout(milliseconds: milliseconds)
                     try socket.setSendTimeout(milliseconds: milliseconds)
                 }
@@ -234,7 +234,7 @@ package final class LabServer {
 
     /// Waits for in-flight clients for up to --grace seconds; a second signal cuts the wait short.
     private func waitForClients(signals: borrowing SignalDescriptor) throws(SyscallError) {
-        let deadline = Deadline(seconds: configuration.grace)
+        let deadline = Deadline(seconds: TimeLimit.clamped(configuration.grace))
         while statistics.active.load(ordering: .sequentiallyConsistent) > 0 && !deadline.hasPassed {
             let stop = try sleep(signals: signals, milliseconds: min(deadline.remainingMilliseconds, 100)) {
                 self.statistics.active.load(ordering: .sequentiallyConsistent) == 0

@@ -28,15 +28,15 @@ final class LevelRun: Sendable {
         self.firstIndex = firstIndex
         startedAt = MonotonicClock.now()
         if case .duration(let seconds) = level.budget {
-            deadline = startedAt + UInt64(seconds * 1e9)
+            deadline = startedAt + TimeLimit.nanoseconds(seconds)
         } else {
             deadline = nil
         }
     }
 
-    /// The timeout in nanoseconds and milliseconds.
-    var timeoutNanoseconds: UInt64 { UInt64(configuration.timeout * 1e9) }
-    var timeoutMilliseconds: Int { max(1, Int((configuration.timeout * 1000).rounded())) }
+    /// The timeout in nanoseconds and milliseconds (at most a year: see TimeLimit).
+    var timeoutNanoseconds: UInt64 { TimeLimit.nanoseconds(configuration.timeout) }
+    var timeoutMilliseconds: Int { TimeLimit.milliseconds(configuration.timeout) }
 
     /// The next client to run, or nil when the level's budget is spent or it was stopped.
     func claim() -> Int? {

@@ -52,9 +52,16 @@ package struct LoadLevel: Sendable, Equatable {
         self.budget = budget
     }
 
+    /// Most clients at once (-c, each --sweep level): far beyond what one
+    /// machine's ports and threads allow, small enough that no count overflows.
+    package static let maxConcurrency = 1_000_000
+    /// Most connections per level (-n).
+    package static let maxConnections = 1_000_000_000
+
     /// The default connections per level when neither -n nor --duration is
     /// given: enough for every client to connect at least twice, and at least 1000.
     package static func defaultConnections(concurrency: Int) -> Int {
-        max(1000, 2 * concurrency)
+        let (twice, overflow) = concurrency.multipliedReportingOverflow(by: 2)
+        return overflow ? .max : max(1000, twice)
     }
 }

@@ -12,6 +12,20 @@ package enum MonotonicClock {
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
     }
 
+    /// `now() + nanoseconds`, saturating instead of overflowing.
+    package static func deadline(after nanoseconds: UInt64) -> UInt64 {
+        let (sum, overflow) = now().addingReportingOverflow(nanoseconds)
+        return overflow ? .max : sum
+    }
+
+    /// Seconds as nanoseconds, clamped to 0...UInt64.max (NaN: 0), so no
+    /// configured duration can trap the conversion.
+    package static func nanoseconds(seconds: Double) -> UInt64 {
+        let value = seconds * 1e9
+        guard value > 0 else { return 0 }
+        return value < 0x1p64 ? UInt64(value) : .max
+    }
+
     package static func seconds(since start: UInt64) -> Double {
         Double(now() &- start) / 1e9
     }

@@ -64,9 +64,16 @@ struct LoadCommand: ParsableCommand {
 
     func validate() throws {
         guard Port(port) != nil else { throw ValidationError("invalid port: \(port)") }
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-        if let connections, connections < 1 { throw ValidationError("--connections must be at least 1") }
-        if let duration, !(duration > 0 && duration.isFinite) { throw ValidationError("--duration must be more than 0 seconds") }
+        let longest = Seconds.format(TimeLimit.longestSeconds)
+        if let concurrency, !(1...LoadLevel.maxConcurrency).contains(concurrency) {
+            throw ValidationError("--concurrency must be 1 to \(LoadLevel.maxConcurrency)")
+        }
+        if let connections, !(1...LoadLevel.maxConnections).contains(connections) {
+            throw ValidationError("--connections must be 1 to \(LoadLevel.maxConnections)")
+        }
+        if let duration, !(duration > 0 && duration <= TimeLimit.longestSeconds) {
+            throw ValidationError("--duration must be more than 0 and at most \(longest) seconds (a year)")
+        }
         if connections != nil && duration != nil { throw ValidationError("give either --connections or --duration, not both") }
         if messageSize != nil && message != nil { throw ValidationError("give either --message-size or --message, not both") }
         if let messageSize {
@@ -75,9 +82,14 @@ struct LoadCommand: ParsableCommand {
             }
         }
         guard LoadConfiguration.Engine(rawValue: engine) != nil else { throw ValidationError("--engine must be threads or epoll, not \(engine)") }
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be more than 0 seconds") }
+        guard timeout > 0, timeout <= TimeLimit.longestSeconds else {
+            throw ValidationError("--timeout must be more than 0 and at most \(longest) seconds (a year)")
+        }
         if let sweep {
-            guard SweepLevels.parse(sweep) != nil else { throw ValidationError("invalid --sweep: \(sweep) (expected numbers like 10,20,50)") }
+            guard let levels = SweepLevels.parse(sweep) else { throw ValidationError("invalid --sweep: \(sweep) (expected numbers like 10,20,50)") }
+            guard levels.allSatisfy({ $0 <= LoadLevel.maxConcurrency }) else {
+                throw ValidationError("invalid --sweep: \(sweep) (each level 1 to \(LoadLevel.maxConcurrency))")
+            }
             if concurrency != nil { throw ValidationError("give either --sweep or --concurrency, not both") }
         }
         if let source, SourceAddresses.parse(source) == nil {

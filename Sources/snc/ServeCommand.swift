@@ -54,8 +54,11 @@ struct ServeCommand: ParsableCommand {
         if let maxClients, maxClients < 1 { throw ValidationError("--max-clients must be at least 1") }
         guard let limit = ByteCount.parse(maxMessage) else { throw ValidationError("invalid --max-message: \(maxMessage)") }
         guard limit >= 0 else { throw ValidationError("invalid --max-message: \(maxMessage)") }
-        guard idleTimeout >= 0, idleTimeout.isFinite else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
-        guard grace >= 0, grace.isFinite else { throw ValidationError("--grace must be 0 or more seconds") }
+        let longest = Seconds.format(TimeLimit.longestSeconds)
+        guard idleTimeout >= 0, idleTimeout <= TimeLimit.longestSeconds else {
+            throw ValidationError("--idle-timeout must be 0 to \(longest) seconds (a year)")
+        }
+        guard grace >= 0, grace <= TimeLimit.longestSeconds else { throw ValidationError("--grace must be 0 to \(longest) seconds (a year)") }
     }
 
     /// 0 to 65535 or a service name; 0 asks the kernel for a free port.

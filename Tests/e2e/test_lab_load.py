@@ -138,6 +138,69 @@ def test_a_wrong_receipt_is_a_bad_receipt(snc):
         listener.close()
 
 
+def trickle(conn, data, interval, limit=20):
+    """Sends `data` one byte every `interval` seconds (for at most `limit`
+    seconds) until the client hangs up."""
+    end = time.monotonic() + limit
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        for byte in data:
+            if time.monotonic() > end:
+                return
+            conn.sendall(bytes([byte]))
+            time.sleep(interval)
+
+
+def trickling_intro(conn):
+    with conn:
+        trickle(conn, b"x" * 200, 0.3)
+
+
+def trickling_receipt(conn):
+    with conn, contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        conn.sendall(b"hi\n")
+        while conn.recv(65536):
+            pass
+        trickle(conn, b"received 1 bytes sha256=" + b"0" * 200, 0.3)
+
+
+def flooding_receipt(conn):
+    with conn, contextlib.suppress(BrokenPipeError, ConnectionResetError, OSError):
+        conn.sendall(b"hi\n")
+        while conn.recv(65536):
+            pass
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            conn.sendall(b"z" * 65536)
+
+
+@pytest.mark.parametrize("engine", ["threads", "epoll"])
+@pytest.mark.parametrize("handler", [trickling_intro, trickling_receipt], ids=["intro", "receipt"])
+def test_a_trickling_server_times_out_within_the_timeout(snc, engine, handler):
+    """A byte every 0.3 s keeps each read within --timeout 1, but not the
+    intro or receipt as a whole: every client times out in about a second."""
+    listener = serve_once(handler)
+    try:
+        started = time.monotonic()
+        result, report = load_json(snc, listener.getsockname()[1], "--engine", engine, "--timeout", "1", "-c", "2", "-n", "2", timeout=30)
+        elapsed = time.monotonic() - started
+        assert result.returncode == 1
+        assert report["levels"][0]["failures"]["timed_out_waiting_for_reply"] == 2
+        assert elapsed < 5, elapsed
+    finally:
+        listener.close()
+
+
+def test_a_flood_instead_of_a_receipt_is_a_bad_receipt_at_once(snc):
+    listener = serve_once(flooding_receipt)
+    try:
+        started = time.monotonic()
+        result, report = load_json(snc, listener.getsockname()[1], "--engine", "threads", "--timeout", "10", "-c", "2", "-n", "2", timeout=30)
+        assert report["levels"][0]["failures"]["bad_receipt"] == 2
+        assert time.monotonic() - started < 5
+    finally:
+        listener.close()
+
+
 def test_a_full_accept_queue_shows_as_syn_retransmits_and_connect_timeouts(snc):
     """A listener that never accepts, with the smallest backlog: the first
     connections complete into the queue and then wait for an intro that never
@@ -214,11 +277,18 @@ def test_refuses_to_flood_an_address_that_is_not_loopback(snc, args):
     (["--message-size", "huge"], "--message-size"),
     (["--source", "127.0.0.9-127.0.0.2"], "--source"),
     (["--timeout", "0"], "--timeout"),
+    (["--timeout", "1e300"], "--timeout"),
+    (["--duration", "1e11"], "--duration"),
+    (["-c", "9223372036854775807"], "--concurrency"),
+    (["-n", "9223372036854775807"], "--connections"),
+    (["--sweep", "10,9223372036854775807"], "--sweep"),
 ])
 def test_usage_errors_exit_64(snc, args, words):
+    """Huge numbers too: a one-line error, never a trap."""
     result = run([snc, "load", "127.0.0.1", "5555", *args], timeout=10)
     assert result.returncode == 64
     assert words.encode() in result.stderr
+    assert result.stderr.count(b"\n") == 1, result.stderr
 
 
 def test_running_out_of_ports_is_said_in_words_and_source_spreads_clients(snc, tmp_path):

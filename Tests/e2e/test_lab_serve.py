@@ -288,11 +288,15 @@ def test_ipv6_loopback(snc, procs, tmp_path):
     (["--max-message", "lots", "0"], "--max-message"),
     (["--max-clients", "0", "0"], "--max-clients"),
     (["--idle-timeout", "-1", "0"], "--idle-timeout"),
+    (["--idle-timeout", "1e300", "0"], "--idle-timeout"),
+    (["--grace", "1e300", "0"], "--grace"),
+    (["--grace", "nan", "0"], "--grace"),
 ])
 def test_usage_errors_exit_64(snc, args, words):
     result = run([snc, "serve", *args], timeout=10)
     assert result.returncode == 64
     assert words.encode() in result.stderr
+    assert result.stderr.count(b"\n") == 1, result.stderr
 
 
 def test_missing_intro_file_is_one_line(snc, tmp_path):
