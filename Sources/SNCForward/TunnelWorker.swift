@@ -12,7 +12,12 @@ import Glibc
 /// direct-tcpip channel at a time, and notices a dead server.
 final class TunnelWorker {
     private let link: SSHLink
-    private let session: SSHSession
+    /// Borrowed from `link`, which is its only strong owner outside channels:
+    /// when the link goes, it frees the session first and closes the socket
+    /// after. A strong reference here would let the session outlive the socket
+    /// (stored properties are destroyed after the link's socket is closed) and
+    /// drain/disconnect/free on a closed, possibly reused, descriptor.
+    private unowned let session: SSHSession
     private let settings: TunnelSettings
     private let log: ForwardLog
     private let hostName: String
