@@ -207,11 +207,12 @@ final class TunnelWorker {
         let interval = settings.serverAliveInterval
         guard interval > 0 else { return }
         let silentNanoseconds = monotonicNanoseconds() &- session.lastReceivedNanoseconds
-        let limit = UInt64(interval * max(settings.serverAliveCountMax, 1)) * 1_000_000_000
-        if silentNanoseconds > limit {
-            throw .serverSilent(host: hostName, seconds: interval * max(settings.serverAliveCountMax, 1))
+        // Saturating: a config may say ServerAliveInterval up to INT_MAX seconds.
+        let limitSeconds = interval.saturatingMultiplied(by: max(settings.serverAliveCountMax, 1))
+        if silentNanoseconds > UInt64(limitSeconds.saturatingMultiplied(by: 1_000_000_000)) {
+            throw .serverSilent(host: hostName, seconds: limitSeconds)
         }
-        if silentNanoseconds > UInt64(interval) * 1_000_000_000 && openQueue.isEmpty {
+        if silentNanoseconds > UInt64(interval.saturatingMultiplied(by: 1_000_000_000)) && openQueue.isEmpty {
             log.debug("no data from server for \(silentNanoseconds / 1_000_000_000)s: probing", level: 2)
             openQueue.append(.probe)
             openAttemptedAt = .max
