@@ -49,7 +49,10 @@ final class TunnelWorker {
     private var acceptBackoffMilliseconds = 5
 
     private enum PendingOpen {
-        case connection(TunnelConnection)
+        /// The window is fixed when the open is queued: an open that returned
+        /// EAGAIN must be repeated with the same arguments, and the number of
+        /// connections (which the window depends on) may change meanwhile.
+        case connection(TunnelConnection, windowSize: UInt32)
         /// A channel type no server knows: the refusal proves the server is
         /// alive and makes libssh2 read the socket while no channel exists.
         case probe
@@ -99,8 +102,7 @@ final class TunnelWorker {
         let connection = TunnelConnection(
             id: 0, local: LocalEndpoint(standardIO: ()), targetHost: host, targetPort: port, originator: nil,
             bufferSize: settings.bufferSize)
-        connections.append(connection)
-        openQueue.append(.connection(connection))
+        queueOpen(for: connection)
         do {
             while !stop.isRaised {
                 try loopOnce()
@@ -256,9 +258,9 @@ final class TunnelWorker {
                 switch pending {
                 case .probe:
                     result = try session.openChannel(type: "keepalive@snc", windowSize: 32768, packetSize: 32768, message: [])
-                case .connection(let connection):
+                case .connection(let connection, let windowSize):
                     result = try session.openChannel(
-                        type: "direct-tcpip", windowSize: settings.window(forConnections: connections.count), packetSize: settings.maximumPacket,
+                        type: "direct-tcpip", windowSize: windowSize, packetSize: settings.maximumPacket,
                         message: connection.openMessage)
                 }
             } catch {
@@ -268,7 +270,7 @@ final class TunnelWorker {
                 switch pending {
                 case .probe:
                     log.debug("probe answered: server alive", level: 2)
-                case .connection(let connection):
+                case .connection(let connection, _):
                     try refuse(connection, error: error)
                 }
                 continue
@@ -284,7 +286,7 @@ final class TunnelWorker {
                 case .probe:
                     // A server that accepted our made-up channel type: close it again.
                     closing.append(channel)
-                case .connection(let connection):
+                case .connection(let connection, _):
                     connection.channel = channel
                     log.debug("channel \(connection.id): open confirmed to \(connection.targetHost) port \(connection.targetPort)")
                 }
@@ -497,6 +499,12 @@ final class TunnelWorker {
         }
     }
 
+    /// Takes on a local connection and queues its channel open.
+    private func queueOpen(for connection: TunnelConnection) {
+        connections.append(connection)
+        openQueue.append(.connection(connection, windowSize: settings.window(forConnections: connections.count)))
+    }
+
     private func adoptHandoffs() {
         for handoff in mailbox.take() { adopt(handoff) }
     }
@@ -506,8 +514,7 @@ final class TunnelWorker {
             id: handoff.id, local: LocalEndpoint(socket: Socket(adopting: handoff.descriptor)),
             targetHost: handoff.spec.host, targetPort: handoff.spec.hostPort, originator: handoff.peer,
             bufferSize: settings.bufferSize)
-        connections.append(connection)
-        openQueue.append(.connection(connection))
+        queueOpen(for: connection)
         needsPump = true
     }
 
