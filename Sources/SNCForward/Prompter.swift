@@ -76,6 +76,7 @@ package struct Prompter: Sendable {
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO | ECHONL)
             quiet.c_lflag |= tcflag_t(ICANON)
+            TerminalGuard.quiet = quiet
             _ = tcsetattr(terminal, TCSAFLUSH, &quiet)
         }
         defer {
@@ -181,12 +182,28 @@ func withCStrings<Result>(_ strings: [String], _ body: ([UnsafeMutablePointer<CC
 private enum TerminalGuard {
     nonisolated(unsafe) static var terminal: CInt = -1
     nonisolated(unsafe) static var saved = termios()
+    /// The echo-off settings, to put back when a stopped prompt resumes.
+    nonisolated(unsafe) static var quiet = termios()
 
     /// Restores the terminal (tcsetattr is async-signal-safe), then lets
     /// the signal do what it would have done.
     static let restoreAndReraise: @convention(c) (CInt) -> Void = { number in
+        handle(number)
+    }
+
+    private static func handle(_ number: CInt) {
         if terminal >= 0 { _ = tcsetattr(terminal, TCSAFLUSH, &saved) }
         _ = signal(number, SIG_DFL)
+        // The signal is blocked while its handler runs: unblock it so raise
+        // acts now (a stop suspends us here) rather than after we return.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        _ = sigprocmask(SIG_UNBLOCK, &set, nil)
         _ = raise(number)
+        // Only a stop comes back here (after SIGCONT, `fg`): the prompt is
+        // still reading, so silence the terminal and guard it again.
+        if terminal >= 0 { _ = tcsetattr(terminal, TCSAFLUSH, &quiet) }
+        _ = signal(number, Self.restoreAndReraise)
     }
 }

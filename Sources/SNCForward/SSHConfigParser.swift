@@ -100,7 +100,7 @@ package struct SSHConfigParser {
             let value = try seconds()
             if options.serverAliveInterval == nil { options.serverAliveInterval = value }
         case "serveralivecountmax":
-            guard let value = Int(first), value >= 0 else { throw fail("Bad number '\(first)'.") }
+            guard let value = Int(first), value >= 0, value <= Int(Int32.max) else { throw fail("Bad number '\(first)'.") }
             if options.serverAliveCountMax == nil { options.serverAliveCountMax = value }
         case "localforward":
             guard arguments.count == 2 else { throw fail("Missing target argument.") }
@@ -164,7 +164,8 @@ package struct SSHConfigParser {
         return (keyword.lowercased(), Array(words.dropFirst()))
     }
 
-    /// OpenSSH's time format: "90", "1m30s", "2h" (s, m, h, d, w). Nil if malformed.
+    /// OpenSSH's time format: "90", "1m30s", "2h" (s, m, h, d, w). Nil if
+    /// malformed or, as OpenSSH's convtime, longer than INT_MAX seconds.
     package static func parseTime(_ text: String) -> Int? {
         var total = 0
         var digits = ""
@@ -183,14 +184,23 @@ package struct SSHConfigParser {
             case "w": unit = 604800
             default: return nil
             }
-            total += value * unit
+            guard let sum = add(total, value, times: unit) else { return nil }
+            total = sum
             digits = ""
         }
         if !digits.isEmpty {
-            guard let value = Int(digits) else { return nil }
-            total += value
+            guard let value = Int(digits), let sum = add(total, value, times: 1) else { return nil }
+            total = sum
         }
         return text.isEmpty ? nil : total
+    }
+
+    /// total + value × unit, or nil past INT_MAX (where OpenSSH stops too).
+    private static func add(_ total: Int, _ value: Int, times unit: Int) -> Int? {
+        let (product, productOverflow) = value.multipliedReportingOverflow(by: unit)
+        let (sum, sumOverflow) = total.addingReportingOverflow(product)
+        guard !productOverflow, !sumOverflow, sum <= Int(Int32.max) else { return nil }
+        return sum
     }
 
     static func readFile(_ path: String) -> String? {

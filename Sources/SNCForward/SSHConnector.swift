@@ -126,11 +126,16 @@ package struct SSHConnector {
         let interval = configuration.serverAliveInterval
         guard interval > 0 else { return }
         let count = max(configuration.serverAliveCountMax, 1)
+        // Linux refuses (EINVAL) TCP_KEEPIDLE and TCP_KEEPINTVL above 32767
+        // seconds and TCP_KEEPCNT above 127; a longer interval still works
+        // through the SSH-level probes, so clamp rather than fail.
+        let keepSeconds = CInt(clamping: min(interval, TCPOption.maximumKeepaliveSeconds))
         try socket.setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1)
-        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepIdle, value: CInt(interval))
-        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepInterval, value: CInt(interval))
-        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepCount, value: CInt(count))
-        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.userTimeout, value: CInt(clamping: interval * count * 1000))
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepIdle, value: keepSeconds)
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepInterval, value: keepSeconds)
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.keepCount, value: CInt(clamping: min(count, TCPOption.maximumKeepaliveCount)))
+        let userTimeout = interval.saturatingMultiplied(by: count).saturatingMultiplied(by: 1000)
+        try socket.setOption(level: CInt(IPPROTO_TCP), name: TCPOption.userTimeout, value: CInt(clamping: userTimeout))
     }
 }
 
@@ -142,6 +147,10 @@ struct TCPConnection: ~Copyable {
 
 /// Linux TCP socket options (linux/tcp.h) by number: Glibc's module does not export all of them.
 enum TCPOption {
+    /// MAX_TCP_KEEPIDLE and MAX_TCP_KEEPINTVL in the kernel.
+    static let maximumKeepaliveSeconds = 32767
+    /// MAX_TCP_KEEPCNT in the kernel.
+    static let maximumKeepaliveCount = 127
     static let keepIdle: CInt = 4
     static let keepInterval: CInt = 5
     static let keepCount: CInt = 6

@@ -5,7 +5,9 @@ import SNCSocket
 ///
 /// The link owns the socket; the session borrows its descriptor, so the
 /// session is released first and the socket closed after. Whoever holds
-/// channels of this session must drop them before the link (the engine does).
+/// channels of this session must drop them before the link (the engine does),
+/// and nobody else keeps a strong reference to `session` beyond a call
+/// (the tunnel worker holds it `unowned`).
 package final class SSHLink {
     package private(set) var session: SSHSession?
     private let socket: Socket

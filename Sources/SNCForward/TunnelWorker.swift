@@ -12,7 +12,12 @@ import Glibc
 /// direct-tcpip channel at a time, and notices a dead server.
 final class TunnelWorker {
     private let link: SSHLink
-    private let session: SSHSession
+    /// Borrowed from `link`, which is its only strong owner outside channels:
+    /// when the link goes, it frees the session first and closes the socket
+    /// after. A strong reference here would let the session outlive the socket
+    /// (stored properties are destroyed after the link's socket is closed) and
+    /// drain/disconnect/free on a closed, possibly reused, descriptor.
+    private unowned let session: SSHSession
     private let settings: TunnelSettings
     private let log: ForwardLog
     private let hostName: String
@@ -36,9 +41,18 @@ final class TunnelWorker {
     private var socketReadable = false
     /// Something outside poll (a new connection, the first turn) needs a pass before sleeping.
     private var needsPump = true
+    /// accept(2) ran out of descriptors or memory: the listeners are left out of
+    /// poll until then (or until a connection of ours closes), so a readable
+    /// listener that cannot be accepted does not spin the loop.
+    private var acceptPausedUntil: Deadline?
+    /// The next pause's length: 5 ms, doubling to 500 ms, back to 5 after an accept succeeds.
+    private var acceptBackoffMilliseconds = 5
 
     private enum PendingOpen {
-        case connection(TunnelConnection)
+        /// The window is fixed when the open is queued: an open that returned
+        /// EAGAIN must be repeated with the same arguments, and the number of
+        /// connections (which the window depends on) may change meanwhile.
+        case connection(TunnelConnection, windowSize: UInt32)
         /// A channel type no server knows: the refusal proves the server is
         /// alive and makes libssh2 read the socket while no channel exists.
         case probe
@@ -88,8 +102,7 @@ final class TunnelWorker {
         let connection = TunnelConnection(
             id: 0, local: LocalEndpoint(standardIO: ()), targetHost: host, targetPort: port, originator: nil,
             bufferSize: settings.bufferSize)
-        connections.append(connection)
-        openQueue.append(.connection(connection))
+        queueOpen(for: connection)
         do {
             while !stop.isRaised {
                 try loopOnce()
@@ -114,9 +127,10 @@ final class TunnelWorker {
         entries.reserveCapacity(2 + listeners.count + connections.count)
         entries.append(pollfd(fd: link.descriptor, events: session.pollEvents, revents: 0))
         entries.append(pollfd(fd: mailbox.wakeDescriptor, events: Int16(POLLIN), revents: 0))
+        if let pausedUntil = acceptPausedUntil, pausedUntil.hasPassed { acceptPausedUntil = nil }
         let listenerBase = entries.count
         for listener in listeners {
-            entries.append(pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0))
+            entries.append(pollfd(fd: acceptPausedUntil == nil ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
         }
         let connectionBase = entries.count
         for connection in connections {
@@ -133,6 +147,10 @@ final class TunnelWorker {
         }
         var timeout: Int32 = timeoutMilliseconds ?? -1
         if settings.serverAliveInterval > 0 { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
+        if let pausedUntil = acceptPausedUntil {
+            let left = max(pausedUntil.remainingMilliseconds, 1)
+            timeout = timeout < 0 ? left : min(timeout, left)
+        }
         do {
             _ = try Poll.wait(&entries, timeoutMilliseconds: timeout)
         } catch {
@@ -150,6 +168,7 @@ final class TunnelWorker {
         }
         if entries[1].revents != 0 { adoptHandoffs() }
         for (index, listener) in listeners.enumerated() where entries[listenerBase + index].revents != 0 {
+            if acceptPausedUntil != nil { break }
             accept(from: listener)
         }
         if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -190,11 +209,12 @@ final class TunnelWorker {
         let interval = settings.serverAliveInterval
         guard interval > 0 else { return }
         let silentNanoseconds = monotonicNanoseconds() &- session.lastReceivedNanoseconds
-        let limit = UInt64(interval * max(settings.serverAliveCountMax, 1)) * 1_000_000_000
-        if silentNanoseconds > limit {
-            throw .serverSilent(host: hostName, seconds: interval * max(settings.serverAliveCountMax, 1))
+        // Saturating: a config may say ServerAliveInterval up to INT_MAX seconds.
+        let limitSeconds = interval.saturatingMultiplied(by: max(settings.serverAliveCountMax, 1))
+        if silentNanoseconds > UInt64(limitSeconds.saturatingMultiplied(by: 1_000_000_000)) {
+            throw .serverSilent(host: hostName, seconds: limitSeconds)
         }
-        if silentNanoseconds > UInt64(interval) * 1_000_000_000 && openQueue.isEmpty {
+        if silentNanoseconds > UInt64(interval.saturatingMultiplied(by: 1_000_000_000)) && openQueue.isEmpty {
             log.debug("no data from server for \(silentNanoseconds / 1_000_000_000)s: probing", level: 2)
             openQueue.append(.probe)
             openAttemptedAt = .max
@@ -238,9 +258,9 @@ final class TunnelWorker {
                 switch pending {
                 case .probe:
                     result = try session.openChannel(type: "keepalive@snc", windowSize: 32768, packetSize: 32768, message: [])
-                case .connection(let connection):
+                case .connection(let connection, let windowSize):
                     result = try session.openChannel(
-                        type: "direct-tcpip", windowSize: settings.window(forConnections: connections.count), packetSize: settings.maximumPacket,
+                        type: "direct-tcpip", windowSize: windowSize, packetSize: settings.maximumPacket,
                         message: connection.openMessage)
                 }
             } catch {
@@ -250,7 +270,7 @@ final class TunnelWorker {
                 switch pending {
                 case .probe:
                     log.debug("probe answered: server alive", level: 2)
-                case .connection(let connection):
+                case .connection(let connection, _):
                     try refuse(connection, error: error)
                 }
                 continue
@@ -266,7 +286,7 @@ final class TunnelWorker {
                 case .probe:
                     // A server that accepted our made-up channel type: close it again.
                     closing.append(channel)
-                case .connection(let connection):
+                case .connection(let connection, _):
                     connection.channel = channel
                     log.debug("channel \(connection.id): open confirmed to \(connection.targetHost) port \(connection.targetPort)")
                 }
@@ -286,6 +306,7 @@ final class TunnelWorker {
         }
         log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort)")
         connections.removeAll { $0 === connection }
+        acceptPausedUntil = nil
     }
 
     /// One connection's turn: local → channel, channel → local, EOFs.
@@ -405,6 +426,8 @@ final class TunnelWorker {
     /// A finished connection: its channel goes to the closing list (libssh2
     /// must exchange CHANNEL_CLOSE with the server), its socket is closed.
     private func retire(_ connection: TunnelConnection) {
+        // Its socket is about to close: a descriptor for the backlog.
+        acceptPausedUntil = nil
         if let channel = connection.channel {
             closing.append(channel)
             connection.channel = nil
@@ -439,11 +462,26 @@ final class TunnelWorker {
             do {
                 accepted = try listener.socket.accept(nonBlocking: true)
             } catch {
-                // EMFILE and friends: say so once per burst; the listener stays.
-                log.warn("accept: \(error.errno.description)")
+                switch error.errno.rawValue {
+                case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH:
+                    // accept(2): the client left before we took it; Linux passes pending network errors here.
+                    continue
+                default:
+                    // EMFILE, ENFILE, ENOBUFS, ENOMEM (or worse): the client stays in
+                    // the backlog; stop polling the listeners for a while instead of
+                    // spinning on them. Said once per run of failures.
+                    if acceptBackoffMilliseconds == 5 {
+                        log.warn("accept: \(error.errno.description); pausing new connections")
+                    }
+                    acceptPausedUntil = Deadline(milliseconds: acceptBackoffMilliseconds)
+                    acceptBackoffMilliseconds = min(acceptBackoffMilliseconds * 2, 500)
+                    return
+                }
+            }
+            guard let accepted else {
+                acceptBackoffMilliseconds = 5
                 return
             }
-            guard let accepted else { return }
             let peer = accepted.peer
             let socket = accepted.takeSocket()
             try? socket.setNoDelay(true)
@@ -461,6 +499,12 @@ final class TunnelWorker {
         }
     }
 
+    /// Takes on a local connection and queues its channel open.
+    private func queueOpen(for connection: TunnelConnection) {
+        connections.append(connection)
+        openQueue.append(.connection(connection, windowSize: settings.window(forConnections: connections.count)))
+    }
+
     private func adoptHandoffs() {
         for handoff in mailbox.take() { adopt(handoff) }
     }
@@ -470,8 +514,7 @@ final class TunnelWorker {
             id: handoff.id, local: LocalEndpoint(socket: Socket(adopting: handoff.descriptor)),
             targetHost: handoff.spec.host, targetPort: handoff.spec.hostPort, originator: handoff.peer,
             bufferSize: settings.bufferSize)
-        connections.append(connection)
-        openQueue.append(.connection(connection))
+        queueOpen(for: connection)
         needsPump = true
     }
 

@@ -2,12 +2,19 @@
 package struct Deadline: Sendable {
     private let instant: ContinuousClock.Instant
 
+    /// About 142,000 years: longer waits are clamped to it, so no arithmetic
+    /// on a deadline (here or in `remainingMilliseconds`) can overflow.
+    private static let longestMilliseconds = 1 << 52
+
     package init(milliseconds: Int) {
-        instant = ContinuousClock.now.advanced(by: .milliseconds(milliseconds))
+        instant = ContinuousClock.now.advanced(by: .milliseconds(min(milliseconds, Self.longestMilliseconds)))
     }
 
+    /// Huge or infinite `seconds` are clamped (see `longestMilliseconds`); NaN counts as 0.
     package init(seconds: Double) {
-        instant = ContinuousClock.now.advanced(by: .milliseconds(Int((seconds * 1000).rounded(.up))))
+        let milliseconds = (seconds * 1000).rounded(.up)
+        let clamped = milliseconds.isNaN ? 0 : min(max(milliseconds, -Double(Self.longestMilliseconds)), Double(Self.longestMilliseconds))
+        instant = ContinuousClock.now.advanced(by: .milliseconds(Int(clamped)))
     }
 
     package var hasPassed: Bool { ContinuousClock.now >= instant }

@@ -100,3 +100,11 @@ private let config = """
     let elsewhere = try resolve("other", "Host inc\n  Include \(included)\nHost *\n  User outer\n")
     #expect(elsewhere.user == "outer")
 }
+
+@Test func timeValuesPastIntMaxAreRejectedNotTrapped() {
+    #expect(SSHConfigParser.parseTime("99999999999999999w") == nil)
+    #expect(SSHConfigParser.parseTime("9223372036854775807s") == nil)
+    #expect(SSHConfigParser.parseTime("99999999999999999999") == nil)
+    #expect(SSHConfigParser.parseTime("2147483647") == 2147483647)
+    #expect(SSHConfigParser.parseTime("2147483647s1s") == nil)
+}

@@ -84,3 +84,17 @@ def test_no_forward_given(snc, tmp_path):
     result = run([snc, "forward", "-F", config, "x"])
     assert result.returncode == 64
     assert "no forwarding given" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("option", [
+    "ServerAliveInterval=99999999999999999w",
+    "ConnectTimeout=99999999999999999w",
+    "ServerAliveCountMax=99999999999999999",
+])
+def test_huge_numbers_are_usage_errors_not_crashes(snc, tmp_path, option):
+    config = tmp_path / "config"
+    config.write_text("")
+    result = run([snc, "forward", "-G", "-F", config, "-o", option, "x"])
+    assert result.returncode == 64, result.stderr
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("snc: "), lines
