@@ -1,3 +1,4 @@
+import SystemPackage
 import SNCSocket
 #if canImport(Glibc)
 import Glibc
@@ -177,7 +178,14 @@ private struct RelayLoop {
     /// a lost connection (which stops the other direction too).
     private mutating func settle(_ socket: borrowing Socket) {
         if case .network = inbound.failure, outbound.state != .closed { outbound.networkLost(nil) }
-        if case .network = outbound.failure, inbound.state == .open { inbound.networkLost(nil) }
+        // A reset or a closed peer on the send side still leaves the peer's
+        // last reply in the receive queue: inbound reads on to its own EOF
+        // or error. Any other send failure may leave the connection up with
+        // nothing more to come, so it ends inbound too.
+        if case .network(let error) = outbound.failure, inbound.state == .open,
+           !(isStream && (error.errno == .connectionReset || error.errno == .brokenPipe)) {
+            inbound.networkLost(nil)
+        }
         guard !outboundFinished, outbound.state == .closed else { return }
         outboundFinished = true
         let ended = outbound.reachedEnd || outboundEndedBefore
