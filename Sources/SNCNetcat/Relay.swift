@@ -36,10 +36,15 @@ package enum Relay {
         let isStream = peer == nil
         let copies = options.needsCopying || !isStream
 
+        let outboundStaging = local.outboundStaging ?? outboundStaging(for: local, copies: copies, datagram: !isStream)
+        // stdin that ended in an earlier session (-k) may still have bytes
+        // staged that the earlier peer never took: this peer gets them.
+        let outboundState: RelayDirection.State = !options.readsInput ? .closed
+            : local.inputEnded ? (outboundStaging.pendingCount > 0 ? .draining : .closed) : .open
         let outbound = RelayDirection(
             localName: "stdin", networkEnd: .sink, local: local.input, localKind: local.inputKind,
-            staging: local.outboundStaging ?? outboundStaging(for: local, copies: copies, datagram: !isStream),
-            state: options.readsInput && !local.inputEnded ? .open : .closed,
+            staging: outboundStaging,
+            state: outboundState,
             datagram: peer, crlf: options.crlf, log: log)
         let inboundStaging = inboundStaging(for: local, copies: copies || !options.writesOutput, datagram: !isStream)
         let inbound = RelayDirection(
