@@ -1,3 +1,4 @@
+import SystemPackage
 import SNCSocket
 #if canImport(Glibc)
 import Glibc
@@ -35,10 +36,15 @@ package enum Relay {
         let isStream = peer == nil
         let copies = options.needsCopying || !isStream
 
+        let outboundStaging = local.outboundStaging ?? outboundStaging(for: local, copies: copies, datagram: !isStream)
+        // stdin that ended in an earlier session (-k) may still have bytes
+        // staged that the earlier peer never took: this peer gets them.
+        let outboundState: RelayDirection.State = !options.readsInput ? .closed
+            : local.inputEnded ? (outboundStaging.pendingCount > 0 ? .draining : .closed) : .open
         let outbound = RelayDirection(
             localName: "stdin", networkEnd: .sink, local: local.input, localKind: local.inputKind,
-            staging: local.outboundStaging ?? outboundStaging(for: local, copies: copies, datagram: !isStream),
-            state: options.readsInput && !local.inputEnded ? .open : .closed,
+            staging: outboundStaging,
+            state: outboundState,
             datagram: peer, crlf: options.crlf, log: log)
         let inboundStaging = inboundStaging(for: local, copies: copies || !options.writesOutput, datagram: !isStream)
         let inbound = RelayDirection(
@@ -177,7 +183,14 @@ private struct RelayLoop {
     /// a lost connection (which stops the other direction too).
     private mutating func settle(_ socket: borrowing Socket) {
         if case .network = inbound.failure, outbound.state != .closed { outbound.networkLost(nil) }
-        if case .network = outbound.failure, inbound.state == .open { inbound.networkLost(nil) }
+        // A reset or a closed peer on the send side still leaves the peer's
+        // last reply in the receive queue: inbound reads on to its own EOF
+        // or error. Any other send failure may leave the connection up with
+        // nothing more to come, so it ends inbound too.
+        if case .network(let error) = outbound.failure, inbound.state == .open,
+           !(isStream && (error.errno == .connectionReset || error.errno == .brokenPipe)) {
+            inbound.networkLost(nil)
+        }
         guard !outboundFinished, outbound.state == .closed else { return }
         outboundFinished = true
         let ended = outbound.reachedEnd || outboundEndedBefore

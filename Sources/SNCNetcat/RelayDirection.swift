@@ -184,7 +184,8 @@ final class RelayDirection {
                 staging = .memory(ByteBuffer(capacity: Self.memoryCapacity))
                 return 0
             }
-            fail(error)
+            // splice(2) between stdin/stdout and the socket: its errno does not say which end failed.
+            fail(error, onSocket: nil)
             return 0
         }
     }
@@ -209,7 +210,8 @@ final class RelayDirection {
                     staging = .memory(ByteBuffer(capacity: Self.memoryCapacity))
                     return progress
                 }
-                fail(error)
+                // The private pipe does not fail: the source did.
+                fail(error, onSocket: networkEnd == .source)
             }
         }
         if stage.buffered > 0, sinkReady {
@@ -229,7 +231,7 @@ final class RelayDirection {
                     moveToMemory(stage)
                     return progress
                 }
-                fail(error)
+                fail(error, onSocket: networkEnd == .sink)
             }
         }
         if state == .draining && stage.buffered == 0 { state = .closed }
@@ -260,7 +262,8 @@ final class RelayDirection {
                     sourceReady = false
                 }
             } catch {
-                fail(error)
+                // fill(2) reads the socket exactly when it is this direction's source.
+                fail(error, onSocket: networkEnd == .source)
             }
         }
         if !buffer.isEmpty, sinkReady {
@@ -274,7 +277,7 @@ final class RelayDirection {
                     sinkReady = false
                 }
             } catch {
-                fail(error)
+                fail(error, onSocket: networkEnd == .sink)
             }
         }
         if state == .draining && buffer.isEmpty { state = .closed }
@@ -378,13 +381,20 @@ final class RelayDirection {
     }
 
     /// Records a failed call and stops the direction the way that failure requires.
-    private func fail(_ error: SyscallError) {
+    ///
+    /// - Parameter onSocket: whether the failed call was on the socket (true)
+    ///   or on stdin/stdout (false). Any socket error ends the connection: one
+    ///   treated as local would leave staged bytes that fail again on every
+    ///   round. nil: the call used both ends (splice(2) straight across), so
+    ///   the errno decides.
+    private func fail(_ error: SyscallError, onSocket: Bool?) {
         let networkErrors: Set<Errno> = [
             .connectionReset, .connectionAbort, .connectionRefused, .timedOut, .socketNotConnected,
             .noRouteToHost, .networkUnreachable, .networkDown, .networkReset,
+            .hostIsDown, .noBufferSpace, .protocolNotAvailable,
         ]
-        let onNetwork = networkErrors.contains(error.errno)
-            || (error.errno == .brokenPipe && networkEnd == .sink)
+        let onNetwork = onSocket ?? (networkErrors.contains(error.errno)
+            || (error.errno == .brokenPipe && networkEnd == .sink))
         if onNetwork {
             networkLost(error)
         } else if networkEnd == .sink {
