@@ -53,10 +53,14 @@ struct Broker {
         do { try listener.setNonBlocking(true) } catch { throw .system(error) }
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var descriptors: [pollfd] = []
+        var acceptPause = AcceptPause()
         while true {
             let paused = state.clients.contains { $0.outgoing.count > Self.highWater }
             descriptors.removeAll(keepingCapacity: true)
-            descriptors.append(pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0))
+            // Out of descriptors, the listener stays readable: leave it out of the
+            // poll set until the pause ends or a client leaves, or the loop spins.
+            let listening = !acceptPause.isActive
+            descriptors.append(pollfd(fd: listening ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
             // stdin waits until someone is there to read it, so none of it is lost.
             let readsInput = state.inputOpen && !paused && !state.clients.isEmpty
             descriptors.append(pollfd(fd: readsInput ? STDIN_FILENO : -1, events: Int16(POLLIN), revents: 0))
@@ -65,12 +69,16 @@ struct Broker {
                 descriptors.append(pollfd(fd: events == 0 ? -1 : client.socket.descriptor, events: Int16(events), revents: 0))
             }
             do {
-                _ = try Poll.wait(&descriptors, timeoutMilliseconds: -1)
+                _ = try Poll.wait(&descriptors, timeoutMilliseconds: acceptPause.remainingMilliseconds)
             } catch {
                 throw .system(error)
             }
             let clients = state.clients
-            if descriptors[0].revents != 0 { accept(from: listener, state) }
+            if descriptors[0].revents != 0, let failure = accept(from: listener, state) {
+                if acceptPause.begin() { reporter.warning("accept: \(failure.errno.description); pausing new connections") }
+            } else if listening {
+                acceptPause.reset()
+            }
             if descriptors[1].revents != 0 {
                 readInput(into: &buffer, state)
             }
@@ -79,22 +87,32 @@ struct Broker {
                 if ready & Int16(POLLOUT) != 0 { flush(client) }
                 if ready & Int16(POLLIN | POLLHUP | POLLERR) != 0 { read(client, into: &buffer, state) }
             }
+            let before = state.clients.count
             removeGone(state)
+            if state.clients.count < before { acceptPause.end() }
         }
     }
 
     // MARK: Arrivals and departures
 
-    private func accept(from listener: borrowing Socket, _ state: State) {
+    /// Accepts every waiting client. Returns the error when accept(2) failed
+    /// for lack of descriptors or memory (the caller pauses accepting).
+    private func accept(from listener: borrowing Socket, _ state: State) -> SyscallError? {
         while true {
             do {
-                guard let accepted = try listener.accept(nonBlocking: true) else { return }
+                guard let accepted = try listener.accept(nonBlocking: true) else { return nil }
                 let peer = accepted.peer
                 admit(accepted.takeSocket(), from: peer, state)
             } catch {
-                // ECONNABORTED: that client is gone already; EMFILE and the like: try again later.
-                if error.errno != .connectionAbort { reporter.warning("accept: \(error.errno.description)") }
-                return
+                switch error.errno {
+                case .connectionAbort:
+                    continue // that client is gone already
+                case .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noBufferSpace, .noMemory:
+                    return error
+                default:
+                    reporter.warning("accept: \(error.errno.description)")
+                    return nil
+                }
             }
         }
     }

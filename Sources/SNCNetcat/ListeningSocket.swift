@@ -87,12 +87,16 @@ struct ListeningSocket: ~Copyable {
         }
         let abstract = path.hasPrefix("@")
         if !abstract { removeStaleSocket(at: path, address: address) }
+        var bound = false
         do {
             let socket = try Socket(family: AF_UNIX, type: transport.socketType)
             try socket.bind(to: address)
+            bound = true
             if transport == .tcp { try socket.listen(backlog: backlog) }
             return ListeningSocket(socket: socket, address: address, unixPath: abstract ? nil : path)
         } catch {
+            // bind(2) made the socket file; nothing else will remove it if listen(2) failed.
+            if bound && !abstract { _ = unlink(path) }
             throw .unixBindFailed(path: path, error: error)
         }
     }
