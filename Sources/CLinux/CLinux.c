@@ -2,6 +2,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include "CLinux.h"
 
 int snc_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
@@ -20,3 +22,8 @@ int snc_get_pipe_size(int fd) { return fcntl(fd, F_GETPIPE_SZ); }
 const unsigned int snc_splice_f_move = SPLICE_F_MOVE;
 const unsigned int snc_splice_f_nonblock = SPLICE_F_NONBLOCK;
 const unsigned int snc_splice_f_more = SPLICE_F_MORE;
+
+int snc_unsent_bytes(int fd) {
+    int count = 0;
+    return ioctl(fd, SIOCOUTQ, &count) == 0 ? count : -1;
+}

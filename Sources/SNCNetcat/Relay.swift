@@ -67,6 +67,10 @@ package enum Relay {
                              outboundEndedBefore: outboundEndedBefore)
         let ending = loop.run(socket)
         inbound.flush(socket)
+        if isStream, ending == .quitAfterInputEnded || (ending == .completed && options.endsWhenInputSent) {
+            // Leaving before the peer closes: let what was sent arrive before the close.
+            socket.drainBeforeClose(timeoutMilliseconds: 5000)
+        }
 
         if let error = outbound.logFailure ?? inbound.logFailure { return .failed(error) }
         for direction in [inbound, outbound] {

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import threading
+import time
 
 from conftest import run
 
@@ -30,3 +31,41 @@ def test_final_reply_survives_reset_during_upload(snc):
     thread.join(timeout=20)
     assert result.stdout == b"ERR upload refused\n"
     assert result.returncode == 1
+
+
+def test_quit_at_once_still_delivers_all_of_stdin(snc, procs, tmp_path):
+    """-q 0 leaves as soon as stdin is sent; the peer's replies sit unread, and closing
+    such a socket resets it and drops the unsent tail unless snc waits for it to arrive."""
+    data = os.urandom(8 << 20)
+    source = tmp_path / "upload"
+    source.write_bytes(data)
+    listener = socket.create_server(("127.0.0.1", 0))
+    received = hashlib.sha256()
+    counted = {"bytes": 0}
+
+    def echo_slowly():
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(20)
+            try:
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    received.update(chunk)
+                    counted["bytes"] += len(chunk)
+                    conn.sendall(chunk[:1024])  # replies snc will never read
+                    time.sleep(0.0005)
+            except OSError:
+                pass
+
+    server = threading.Thread(target=echo_slowly, daemon=True)
+    server.start()
+    with open(source, "rb") as stdin:
+        result = subprocess.run([snc, "-q", "0", "127.0.0.1", str(listener.getsockname()[1])],
+                                stdin=stdin, capture_output=True, timeout=60)
+    server.join(timeout=30)
+    listener.close()
+    assert result.returncode == 0, result.stderr
+    assert counted["bytes"] == len(data)
+    assert received.hexdigest() == hashlib.sha256(data).hexdigest()

@@ -14,6 +14,9 @@ int snc_pipe2(int fds[2], int flags);
 int snc_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 ssize_t snc_splice(int fd_in, int fd_out, size_t len, unsigned int flags);
 int snc_set_pipe_size(int fd, int size);
+
+/// Bytes in a socket's send queue not yet acknowledged by the peer (SIOCOUTQ), or -1.
+int snc_unsent_bytes(int fd);
 int snc_get_pipe_size(int fd);
 
 extern const unsigned int snc_splice_f_move;
