@@ -119,6 +119,14 @@ def procs():
     manager.cleanup()
 
 
+def cpu_ticks(pid: int) -> int:
+    """utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15):
+    how the tests tell a paused process from one that spins."""
+    stat = open(f"/proc/{pid}/stat").read()
+    fields = stat[stat.rindex(")") + 2:].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def run(args, input=None, timeout=30, **kwargs) -> subprocess.CompletedProcess:
     """Runs a command to completion (bounded) and captures its output as bytes."""
     return subprocess.run([str(a) for a in args], input=input, capture_output=True, timeout=timeout, **kwargs)

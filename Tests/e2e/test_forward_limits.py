@@ -3,15 +3,8 @@ import os
 import socket
 import time
 
-from conftest import free_port
+from conftest import cpu_ticks, free_port
 from sshd_fixture import _listening, echo_roundtrip, sshd, start_echo  # noqa: F401
-
-
-def cpu_ticks(pid: int) -> int:
-    """utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
-    stat = open(f"/proc/{pid}/stat").read()
-    fields = stat[stat.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
 
 
 def test_out_of_descriptors_pauses_accept_and_recovers(snc, sshd, procs, tmp_path):

@@ -4,14 +4,7 @@ import socket
 import subprocess
 import time
 
-from conftest import free_port, wait_for_listen
-
-
-def cpu_ticks(pid: int) -> int:
-    """utime + stime of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
-    stat = open(f"/proc/{pid}/stat").read()
-    fields = stat[stat.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
+from conftest import cpu_ticks, free_port, wait_for_listen
 
 
 def read_exactly(sock, count, timeout=10):
