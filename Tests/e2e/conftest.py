@@ -127,6 +127,25 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
+def assert_no_spin_under_crowd(proc, port: int, clients: int) -> None:
+    """Opens more connections than `proc` has descriptors for, then checks over 2 s
+    that it waits (under half a second of CPU) instead of spinning on accept(2),
+    and is still running. The connections are closed before returning."""
+    crowd = []
+    try:
+        for _ in range(clients):
+            crowd.append(socket.create_connection(("127.0.0.1", port), timeout=10))
+        time.sleep(0.5)
+        before = cpu_ticks(proc.pid)
+        time.sleep(2)
+        used = cpu_ticks(proc.pid) - before
+        assert used < os.sysconf("SC_CLK_TCK") // 2, f"{used} ticks of CPU in 2 s while out of descriptors"
+        assert proc.poll() is None
+    finally:
+        for connection in crowd:
+            connection.close()
+
+
 def run(args, input=None, timeout=30, **kwargs) -> subprocess.CompletedProcess:
     """Runs a command to completion (bounded) and captures its output as bytes."""
     return subprocess.run([str(a) for a in args], input=input, capture_output=True, timeout=timeout, **kwargs)
