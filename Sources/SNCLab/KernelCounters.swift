@@ -1,3 +1,5 @@
+import SNCSocket
+
 /// The kernel's TCP counters, as /proc/net/netstat and /proc/net/snmp show
 /// them (what `nstat` and `netstat -s` read): pairs of lines, one naming the
 /// counters of a group ("TcpExt: SyncookiesSent ListenOverflows ...") and

@@ -1,14 +1,11 @@
-import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
-/// Reads a whole (bounded) file with open(2)/read(2), for `--intro @FILE`
-/// and `--message @FILE`.
+/// Reads a whole (bounded) file with open(2)/read(2) as bytes: what comes
+/// from outside stays bytes until `TextLines` splits it.
 package enum FileContents {
     package struct TooLarge: Error, CustomStringConvertible {
         package let limit: Int
-        package var description: String { "file is larger than \(ByteCount.describe(Double(limit)))" }
+        package var description: String { "file is larger than \(limit) bytes" }
     }
 
     package static func read(path: String, limit: Int) throws -> [UInt8] {
