@@ -3,6 +3,8 @@ import json
 import re
 import subprocess
 
+import pytest
+
 from conftest import ROOT, run
 
 MANPAGE = ROOT / "Manpages" / "snc.1"
@@ -71,7 +73,8 @@ def test_man_page_lints_clean_and_renders():
         assert heading in text
 
 
-def test_make_install_puts_binary_and_man_page_under_prefix(tmp_path, snc):
+@pytest.mark.timeout(600)  # make install may relink after `make dist`
+def test_make_install_puts_binary_man_page_and_completions_under_prefix(tmp_path, snc):
     # DESTDIR keeps the build step cheap: the release build already exists.
     result = subprocess.run(["make", "-s", "install", f"PREFIX={tmp_path}"], cwd=ROOT,
                             capture_output=True, timeout=600)
@@ -80,3 +83,11 @@ def test_make_install_puts_binary_and_man_page_under_prefix(tmp_path, snc):
     assert installed.exists() and (tmp_path / "share" / "man" / "man1" / "snc.1").exists()
     version = run([installed, "--version"])
     assert version.returncode == 0 and version.stdout.strip()
+    completions = {
+        "share/bash-completion/completions/snc": "-F _snc snc",
+        "share/zsh/site-functions/_snc": "#compdef snc",
+        "share/fish/vendor_completions.d/snc.fish": "complete -c 'snc'",
+    }
+    for name, marker in completions.items():
+        text = (tmp_path / name).read_text()
+        assert marker in text and "forward" in text, name
