@@ -61,7 +61,7 @@ class Case:
     server: str                     # "both" or "edonly"
     mode: str
     user_files: list                # list of (lines, crlf) or None for UserKnownHostsFile=none
-    global_lines: list = None       # None: GlobalKnownHostsFile none
+    global_lines: list = None       # None: GlobalKnownHostsFile none; "default": not set (ssh's /etc/ssh files)
     hash_known_hosts: bool = False
     alias: str = None
     extra: list = field(default_factory=list)
@@ -183,6 +183,11 @@ def fixed_cases(world) -> list:
     cases.append(Case("global-only-match", "edonly", "yes", [([], False)], global_lines=[f"[127.0.0.1]:{port} {real_kind} {real_blob}"]))
     cases.append(Case("bare-host-match", "edonly", "yes", [([f"127.0.0.1 {real_kind} {real_blob}"], False)]))
     cases.append(Case("bare-host-changed", "edonly", "accept-new", [([f"127.0.0.1 {kind} {blob}"], False)]))
+    for mode in ("yes", "accept-new"):
+        # GlobalKnownHostsFile left at ssh's default (/etc/ssh/ssh_known_hosts, ssh_known_hosts2).
+        cases.append(Case(f"default-global-{mode}", "edonly", mode, [([], False)], global_lines="default"))
+    # CheckHostIP=yes: ssh turns it off for a loopback server.
+    cases.append(Case("check-host-ip", "both", "accept-new", [([], False)], extra=["CheckHostIP yes"]))
     return cases
 
 
@@ -202,8 +207,9 @@ def random_cases(world) -> list:
                 user_files.append((random_lines(rng, world, port, server, rng.randint(1, 3)), False))
         global_lines = random_lines(rng, world, port, server, rng.randint(1, 3)) if rng.random() < 0.2 else None
         alias = rng.choice(["myalias", "MyAlias"]) if rng.random() < 0.1 else None
+        extra = ["CheckHostIP yes"] if rng.random() < 0.1 else []
         cases.append(Case(f"random-{index}", server, mode, user_files, global_lines,
-                          hash_known_hosts=rng.random() < 0.25, alias=alias))
+                          hash_known_hosts=rng.random() < 0.25, alias=alias, extra=extra))
     return cases
 
 
@@ -226,17 +232,19 @@ def prepare(world, case: Case, directory: Path) -> tuple[Path, list, Path]:
                 write_lines(path, *spec)
             user_paths.append(path)
     global_path = directory / "global_known_hosts"
-    if case.global_lines is not None:
+    if case.global_lines is not None and case.global_lines != "default":
         write_lines(global_path, case.global_lines, False)
     config = directory / "config"
     text = (f"Host testhost\n  HostName 127.0.0.1\n  Port {server.port}\n  User {server.user}\n"
             f"  IdentityFile {world.both.user_key}\n  IdentitiesOnly yes\n  BatchMode yes\n"
             f"  StrictHostKeyChecking {case.mode}\n"
             f"  UserKnownHostsFile {' '.join(str(p) for p in user_paths) if user_paths else 'none'}\n"
-            f"  GlobalKnownHostsFile {global_path if case.global_lines is not None else 'none'}\n"
             f"  HashKnownHosts {'yes' if case.hash_known_hosts else 'no'}\n")
+    if case.global_lines != "default":
+        text += f"  GlobalKnownHostsFile {global_path if case.global_lines is not None else 'none'}\n"
     if case.alias:
         text += f"  HostKeyAlias {case.alias}\n"
+    text += "".join(f"  {line}\n" for line in case.extra)
     config.write_text(text)
     return config, user_paths, global_path
 
