@@ -222,3 +222,16 @@ def test_hashed_patterned_and_messy_known_hosts(snc, sshd, procs, tmp_path):
     result = forward_w(snc, sshd.config(tmp_path, known_hosts=hashed), echo)
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"hk\n"
+
+
+def test_known_hosts_keywords_resolve_as_ssh_G(snc, tmp_path):
+    keys = ("checkhostip", "globalknownhostsfile", "hostkeyalias", "userknownhostsfile")
+    config = tmp_path / "config"
+    config.write_text("Host aliased\n  HostKeyAlias MyAlias\n  UserKnownHostsFile none\n  GlobalKnownHostsFile /x/y /z\n"
+                      "Host checked\n  CheckHostIP yes\n  GlobalKnownHostsFile none\n  UserKnownHostsFile ~/kh1 /kh2\n")
+    for host in ("aliased", "checked", "plain"):
+        ours = run([snc, "forward", "-G", "-F", config, host])
+        theirs = run(["ssh", "-G", "-F", str(config), host], timeout=20)
+        assert ours.returncode == 0 and theirs.returncode == 0, ours.stderr + theirs.stderr
+        pick = lambda text: sorted(line for line in text.decode().splitlines() if line.split(" ", 1)[0] in keys)
+        assert pick(ours.stdout) == pick(theirs.stdout), host
