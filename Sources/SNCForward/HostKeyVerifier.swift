@@ -64,7 +64,7 @@ package struct HostKeyVerifier: Sendable {
         guard let file = configuration.knownHostsFiles.first else { return }
         let line = KnownHosts.line(name: name, key: key, hashed: configuration.hashKnownHosts)
         do {
-            try KnownHosts.append(line, to: file)
+            try KnownHosts.append(line, to: file, userDirectory: configuration.home + "/.ssh")
             log.banner(["Warning: Permanently added '\(name)' (\(key.displayType)) to the list of known hosts."])
         } catch {
             log.banner(["Failed to add the host to the list of known hosts (\(file))."])

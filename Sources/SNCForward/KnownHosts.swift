@@ -108,11 +108,13 @@ package struct KnownHosts: Sendable {
         line(name: lookupName(host: host, port: port), key: key, hashed: hashed)
     }
 
-    /// Appends a line to a known_hosts file, creating it (and its directory, 0700) if needed.
-    package static func append(_ line: String, to path: String) throws(SyscallError) {
-        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+    /// Appends a line to a known_hosts file, creating the file if needed.
+    /// Like ssh's `hostfile_create_user_ssh_dir`, a missing directory is
+    /// created (0700) only when it is `userDirectory` (~/.ssh).
+    package static func append(_ line: String, to path: String, userDirectory: String? = nil) throws(SyscallError) {
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex, let userDirectory {
             let directory = String(path[..<slash])
-            if access(directory, F_OK) != 0 { _ = mkdir(directory, 0o700) }
+            if directory == userDirectory, access(directory, F_OK) != 0 { _ = mkdir(directory, 0o700) }
         }
         let descriptor = try retrying("open") { open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600) }
         defer { _ = close(descriptor) }

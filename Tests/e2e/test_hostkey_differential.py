@@ -65,6 +65,7 @@ class Case:
     hash_known_hosts: bool = False
     alias: str = None
     extra: list = field(default_factory=list)
+    missing_directory: bool = False
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +189,8 @@ def fixed_cases(world) -> list:
         cases.append(Case(f"default-global-{mode}", "edonly", mode, [([], False)], global_lines="default"))
     # CheckHostIP=yes: ssh turns it off for a loopback server.
     cases.append(Case("check-host-ip", "both", "accept-new", [([], False)], extra=["CheckHostIP yes"]))
+    # A user file in a directory that does not exist: ssh creates only ~/.ssh, so nothing is written.
+    cases.append(Case("missing-directory", "both", "accept-new", [None], extra=[], missing_directory=True))
     return cases
 
 
@@ -227,7 +230,7 @@ def prepare(world, case: Case, directory: Path) -> tuple[Path, list, Path]:
     user_paths = []
     if case.user_files is not None:
         for index, spec in enumerate(case.user_files):
-            path = directory / f"known_hosts{index}"
+            path = directory / ("absent" if case.missing_directory else "") / f"known_hosts{index}"
             if spec is not None:
                 write_lines(path, *spec)
             user_paths.append(path)
