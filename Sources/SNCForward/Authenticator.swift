@@ -14,6 +14,9 @@ package struct Authenticator {
     package let log: ForwardLog
     private var user: String { configuration.user }
     private var rsaRefused: [String] = []
+    /// Off when the host key is not trusted (ssh's continue_unsafe): a man
+    /// in the middle must not be handed a password.
+    package var allowsPasswordMethods = true
 
     package init(configuration: HostConfiguration, prompter: Prompter, log: ForwardLog) {
         self.configuration = configuration
@@ -41,10 +44,10 @@ package struct Authenticator {
             if let credential = try tryAgent(session) { return credential }
             if let credential = try tryIdentityFiles(session) { return credential }
         }
-        if methods.contains("keyboard-interactive"), !configuration.batchMode {
+        if methods.contains("keyboard-interactive"), !configuration.batchMode, allowsPasswordMethods {
             if let credential = try tryKeyboardInteractive(session) { return credential }
         }
-        if methods.contains("password"), !configuration.batchMode {
+        if methods.contains("password"), !configuration.batchMode, allowsPasswordMethods {
             if let credential = try tryPassword(session) { return credential }
         }
         explainRSARefusal(session)

@@ -28,6 +28,12 @@ package struct HostConfiguration: Sendable {
     package let serverAliveCountMax: Int
     package let localForwards: [ForwardSpec]
     package let hashKnownHosts: Bool
+    /// GlobalKnownHostsFile: read, never written (empty for "none").
+    package let globalKnownHostsFiles: [String]
+    /// HostKeyAlias: the name known_hosts lookups and writes use instead of the host.
+    package let hostKeyAlias: String?
+    /// CheckHostIP (OpenSSH 9.2's default is no).
+    package let checkHostIP: Bool
     /// IdentityAgent, if set ("none" disables the agent).
     package let identityAgent: String?
     /// Ciphers and MACs to offer (both directions); nil = libssh2's defaults.
@@ -95,9 +101,10 @@ package struct HostConfiguration: Sendable {
         let identityFiles = configured ? options.identityFiles : ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"]
         let hostName = (options.hostName.map { expandHostName($0, host: host) } ?? host).lowercased()
         let batchMode = options.batchMode ?? false
-        let knownHosts = (options.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"])
-            .filter { $0.lowercased() != "none" }
-            .map { $0.hasPrefix("~") ? account.home + $0.dropFirst() : $0 }
+        let knownHosts = try knownHostsFiles(
+            options.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"], keyword: "UserKnownHostsFile", home: account.home)
+        let globalKnownHosts = try knownHostsFiles(
+            options.globalKnownHostsFiles ?? ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"], keyword: "GlobalKnownHostsFile", home: account.home)
         return HostConfiguration(
             host: host,
             hostName: hostName,
@@ -115,6 +122,10 @@ package struct HostConfiguration: Sendable {
             serverAliveCountMax: options.serverAliveCountMax ?? 3,
             localForwards: options.localForwards,
             hashKnownHosts: options.hashKnownHosts ?? false,
+            globalKnownHostsFiles: globalKnownHosts,
+            // ssh lowercases the alias as it lowercases host names.
+            hostKeyAlias: options.hostKeyAlias?.lowercased(),
+            checkHostIP: options.checkHostIP ?? false,
             identityAgent: options.identityAgent,
             ciphers: options.ciphers,
             macs: options.macs,
@@ -122,6 +133,18 @@ package struct HostConfiguration: Sendable {
             home: account.home,
             localUser: account.name
         )
+    }
+
+    /// UserKnownHostsFile / GlobalKnownHostsFile values with `~` expanded;
+    /// "none" (alone, as ssh requires) means no files.
+    private static func knownHostsFiles(_ values: [String], keyword: String, home: String) throws(ConfigError) -> [String] {
+        if values.contains(where: { $0.lowercased() == "none" }) {
+            guard values.count == 1 else {
+                throw ConfigError(source: "command-line", line: 0, message: "Invalid \(keyword): \"none\" appears with other entries")
+            }
+            return []
+        }
+        return values.map { $0.hasPrefix("~") ? home + $0.dropFirst() : $0 }
     }
 
     /// HostName's `%h` (the name from the command line) and `%%`.
@@ -175,14 +198,17 @@ package struct HostConfiguration: Sendable {
         lines += identityFiles.map { "identityfile \($0)" }
         lines += [
             "identitiesonly \(identitiesOnly ? "yes" : "no")",
-            "userknownhostsfile \(knownHostsFiles.joined(separator: " "))",
+            "userknownhostsfile \(knownHostsFiles.isEmpty ? "none" : knownHostsFiles.joined(separator: " "))",
             "stricthostkeychecking \(strictHostKeyChecking.configDescription)",
             "batchmode \(batchMode ? "yes" : "no")",
             "hashknownhosts \(hashKnownHosts ? "yes" : "no")",
+            "globalknownhostsfile \(globalKnownHostsFiles.isEmpty ? "none" : globalKnownHostsFiles.joined(separator: " "))",
+            "checkhostip \(checkHostIP ? "yes" : "no")",
             "connecttimeout \(connectTimeout == 0 ? "none" : String(connectTimeout))",
             "serveraliveinterval \(serverAliveInterval)",
             "serveralivecountmax \(serverAliveCountMax)",
         ]
+        if let hostKeyAlias { lines.append("hostkeyalias \(hostKeyAlias)") }
         lines += localForwards.map { "localforward \($0.configDescription)" }
         return lines.joined(separator: "\n") + "\n"
     }

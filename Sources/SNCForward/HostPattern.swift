@@ -8,6 +8,26 @@ package enum HostPattern {
         matches(Array(name.lowercased().utf8)[...], Array(glob.lowercased().utf8)[...])
     }
 
+    /// A known_hosts host field against a name, as OpenSSH's `match_hostname`:
+    /// only the patterns are lowercased (ssh lowercases host names itself, a
+    /// HostKeyAlias is used as written), and a list with a sub-pattern of
+    /// 1023 bytes or more matches nothing.
+    package static func matchHostname(_ name: String, commaList: String) -> ListMatch {
+        let nameBytes = Array(name.utf8)[...]
+        var matched = false
+        for raw in commaList.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let negated = raw.first == UInt8(ascii: "!")
+            let glob = negated ? raw.dropFirst() : raw[...]
+            guard glob.count < 1023 else { return .none }
+            let lowered = ArraySlice(glob.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+            if matches(nameBytes, lowered) {
+                if negated { return .negated }
+                matched = true
+            }
+        }
+        return matched ? .matched : .none
+    }
+
     private static func matches(_ name: ArraySlice<UInt8>, _ glob: ArraySlice<UInt8>) -> Bool {
         var name = name
         var glob = glob

@@ -93,6 +93,13 @@ package struct SSHConfigParser {
         case "hashknownhosts":
             let value = try yesNo()
             if options.hashKnownHosts == nil { options.hashKnownHosts = value }
+        case "globalknownhostsfile":
+            if options.globalKnownHostsFiles == nil { options.globalKnownHostsFiles = arguments }
+        case "hostkeyalias":
+            if options.hostKeyAlias == nil { options.hostKeyAlias = first }
+        case "checkhostip":
+            let value = try yesNo()
+            if options.checkHostIP == nil { options.checkHostIP = value }
         case "connecttimeout":
             let value = first.lowercased() == "none" ? 0 : try seconds()
             if options.connectTimeout == nil { options.connectTimeout = value }

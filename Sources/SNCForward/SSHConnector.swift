@@ -12,6 +12,10 @@ package struct SSHConnector {
     package let configuration: HostConfiguration
     package let prompter: Prompter
     package let log: ForwardLog
+    /// Whether a host key ssh would go on with under StrictHostKeyChecking=no
+    /// (changed or revoked) may carry this connection: yes for a stdio tunnel
+    /// (`ssh -W` goes on), no for port forwards (ssh disables them).
+    package var allowsUntrustedHostKey = false
 
     package init(configuration: HostConfiguration, prompter: Prompter, log: ForwardLog) {
         self.configuration = configuration
@@ -33,8 +37,20 @@ package struct SSHConnector {
             throw .handshake(host: configuration.hostName, error: SSHError(call: "libssh2_session_hostkey", code: -10, message: "no host key"))
         }
         log.debug("Server host key: \(key.algorithm) \(key.fingerprint)")
-        try verifier.verify(key, knownHosts: knownHosts, peerAddress: KnownHosts.lookupName(host: link.peer.host, port: link.peer.port))
+        let trust = try verifier.verify(key, knownHosts: knownHosts, peerAddress: KnownHosts.lookupName(host: link.peer.host, port: link.peer.port))
         var authenticator = Authenticator(configuration: configuration, prompter: prompter, log: log)
+        if trust == .untrusted {
+            // ssh (StrictHostKeyChecking=no) disables port forwarding here;
+            // with nothing left to forward, snc stops as ExitOnForwardFailure does.
+            guard allowsUntrustedHostKey else {
+                log.banner([
+                    "Port forwarding is disabled to avoid man-in-the-middle attacks.",
+                    "Error: forwarding disabled due to host key check failure",
+                ])
+                throw .hostKeyVerificationFailed
+            }
+            authenticator.allowsPasswordMethods = false
+        }
         let credential = try authenticator.authenticate(session)
         return (link, key, credential)
     }

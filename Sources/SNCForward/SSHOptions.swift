@@ -16,6 +16,9 @@ package struct SSHOptions: Sendable, Equatable {
     package var serverAliveCountMax: Int?
     package var localForwards: [ForwardSpec] = []
     package var hashKnownHosts: Bool?
+    package var globalKnownHostsFiles: [String]?
+    package var hostKeyAlias: String?
+    package var checkHostIP: Bool?
     package var identityAgent: String?
     /// Ciphers / MACs as plain comma lists (libssh2 takes no +, - or ^ edits).
     package var ciphers: String?

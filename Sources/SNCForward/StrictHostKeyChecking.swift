@@ -4,9 +4,10 @@ package enum StrictHostKeyChecking: String, Sendable {
     case yes
     /// Add unknown keys without asking; refuse changed keys.
     case acceptNew = "accept-new"
-    /// Add unknown keys without asking. (A changed key is still refused by
-    /// snc: OpenSSH would go on but with port forwarding disabled, which
-    /// leaves snc nothing to do.)
+    /// Add unknown keys without asking ("no" and "off"). A changed or
+    /// revoked key lets the connection go on as in OpenSSH, without password
+    /// logins and without port forwards: a stdio tunnel (`-W`, `--via`)
+    /// works, `snc forward -L` stops.
     case no
     /// Ask on the terminal about unknown keys (OpenSSH's default).
     case ask

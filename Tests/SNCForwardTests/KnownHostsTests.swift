@@ -7,6 +7,7 @@ import Testing
 private let keyBase64 = "AAAAC3NzaC1lZDI1NTE5AAAAIOkuFHzVqVJtLyxguecLQsEYfLsw2xtSu88g4cGzX+gB"
 private let hashedPort22 = "|1|CDPeyw5tmoRLLnO7ZeBRSvkrkU8=|M4dKBDVID1Xk0Swo1R52L8uMEVg= ssh-ed25519 \(keyBase64)"
 private let hashedPort2222 = "|1|6AVCRA4MaTN+i/LLyc20+leOXl4=|CbC6NLX9bPLDYxKK+LAUmpsRh7k= ssh-ed25519 \(keyBase64)"
+private let ecdsaBase64 = "AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEri3jt5WjT/zKUfyyBbZTSsKpTEUkjmaLkCPnyKq+tQgEfHxT2RMXLVj9pn4lx3xGfQJD6xOb9hygFMEFThfPo="
 private let otherBase64 = "AAAAC3NzaC1lZDI1NTE5AAAAIE000000000000000000000000000000000000000000"
 
 private func key(_ base64: String = keyBase64) -> SSHHostKey {
@@ -16,10 +17,10 @@ private func key(_ base64: String = keyBase64) -> SSHHostKey {
 @Test func hashedEntriesFromSshKeygenMatchTheirHostAndPortOnly() {
     let hosts = KnownHosts(entries: KnownHosts.parse(hashedPort22 + "\n" + hashedPort2222 + "\n", file: "kh"))
     #expect(hosts.entries.count == 2)
-    #expect(hosts.verdict(host: "flip.example.edu", port: 22, key: key()) == .known(hosts.entries[0]))
-    #expect(hosts.verdict(host: "flip.example.edu", port: 2222, key: key()) == .known(hosts.entries[1]))
-    #expect(hosts.verdict(host: "flip.example.edu", port: 2223, key: key()) == .unknown(otherTypes: []))
-    #expect(hosts.verdict(host: "flop.example.edu", port: 22, key: key()) == .unknown(otherTypes: []))
+    #expect(hosts.status(of: key(), named: "flip.example.edu") == .ok(hosts.entries[0]))
+    #expect(hosts.status(of: key(), named: "[flip.example.edu]:2222") == .ok(hosts.entries[1]))
+    #expect(hosts.status(of: key(), named: "[flip.example.edu]:2223") == .new)
+    #expect(hosts.status(of: key(), named: "flop.example.edu") == .new)
 }
 
 @Test func patternsWithWildcardsAndNegation() {
@@ -32,24 +33,43 @@ private func key(_ base64: String = keyBase64) -> SSHHostKey {
     #expect(bracketed.keys(host: "flip.example.edu", port: 22).isEmpty)
 }
 
-@Test func changedRevokedAndOtherTypes() {
+@Test func anyOtherKeyForTheHostIsAChangeWhateverItsType() {
+    // OpenSSH's check_hostkeys_by_key_or_type: a known ECDSA key and a
+    // server showing Ed25519 is "changed" (Offending ECDSA key), not "new".
+    let hosts = KnownHosts(entries: KnownHosts.parse("flip ecdsa-sha2-nistp256 \(ecdsaBase64)\n", file: "kh"))
+    #expect(hosts.entries.count == 1)
+    #expect(hosts.status(of: key(), named: "flip") == .changed(offending: hosts.entries[0]))
+    #expect(hosts.keyTypes(named: "flip") == ["ecdsa-sha2-nistp256"])
+}
+
+@Test func theLastDifferentKeyIsTheOffendingOneUnlessOneMatches() {
     let text = """
         flip ssh-ed25519 \(otherBase64)
-        flip ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEdJ
-        @revoked * ssh-ed25519 \(keyBase64)
+        flip ecdsa-sha2-nistp256 \(ecdsaBase64)
         """
     let hosts = KnownHosts(entries: KnownHosts.parse(text, file: "kh"))
-    guard case .revoked = hosts.verdict(host: "flip", port: 22, key: key()) else {
-        Issue.record("a revoked key must be refused")
-        return
-    }
-    let withoutRevoked = KnownHosts(entries: hosts.entries.filter { $0.marker == .none })
-    guard case .changed(let offending) = withoutRevoked.verdict(host: "flip", port: 22, key: key()) else {
-        Issue.record("a different ed25519 key for the host is a change")
-        return
-    }
-    #expect(offending.map(\.line) == [1])
-    #expect(withoutRevoked.keyTypes(host: "flip", port: 22) == ["ssh-ed25519", "ecdsa-sha2-nistp256"])
+    #expect(hosts.status(of: key(), named: "flip") == .changed(offending: hosts.entries[1]))
+    let matching = KnownHosts(entries: KnownHosts.parse(text + "\nflip ssh-ed25519 \(keyBase64)\n", file: "kh"))
+    #expect(matching.status(of: key(), named: "flip") == .ok(matching.entries[2]))
+}
+
+@Test func revokedCountsOnlyOnLinesNamingTheHost() {
+    let text = """
+        flip ssh-ed25519 \(keyBase64)
+        @revoked other ssh-ed25519 \(keyBase64)
+        """
+    let hosts = KnownHosts(entries: KnownHosts.parse(text, file: "kh"))
+    #expect(hosts.status(of: key(), named: "flip") == .ok(hosts.entries[0]))
+    let revoked = KnownHosts(entries: KnownHosts.parse(text + "\n@revoked * ssh-ed25519 \(keyBase64)\n", file: "kh"))
+    #expect(revoked.status(of: key(), named: "flip") == .revoked)
+}
+
+@Test func crlfLinesAreLinesNotOneComment() {
+    // Issue 7: "# c\r\n" then the key line; split on Characters the two merged.
+    let bytes = Array("# c\r\nflip ssh-ed25519 \(otherBase64)\r\n".utf8)
+    let hosts = KnownHosts(entries: KnownHosts.parse(bytes, file: "kh"))
+    #expect(hosts.entries.map(\.line) == [2])
+    #expect(hosts.status(of: key(), named: "flip") == .changed(offending: hosts.entries[0]))
 }
 
 @Test func unparseableLinesAndMarkersAreSkippedNotFatal() {
@@ -61,24 +81,38 @@ private func key(_ base64: String = keyBase64) -> SSHHostKey {
         host ssh-ed25519 not!base64
         host ssh-rsa \(keyBase64)
         @unknown-marker host ssh-ed25519 \(keyBase64)
+        flip ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEdJ
+        |1|c2FsdA==|aGFzaA== ssh-ed25519 \(keyBase64)
         flip ssh-ed25519 \(keyBase64) trailing comment
         """
     let hosts = KnownHosts(entries: KnownHosts.parse(text, file: "kh"))
-    #expect(hosts.entries.map(\.line) == [4, 8])
+    #expect(hosts.entries.map(\.line) == [4, 10])
     #expect(hosts.entries[0].marker == .certificateAuthority)
     #expect(hosts.keys(host: "x.example.edu", port: 22).isEmpty)
-    #expect(hosts.verdict(host: "flip", port: 22, key: key()) == .known(hosts.entries[1]))
+    #expect(hosts.status(of: key(), named: "flip") == .ok(hosts.entries[1]))
 }
 
 @Test func writtenLinesReadBackPlainAndHashed() {
     let plain = KnownHosts.line(host: "flip", port: 2222, key: key(), hashed: false)
     #expect(plain == "[flip]:2222 ssh-ed25519 \(keyBase64)")
+    #expect(KnownHosts.line(name: "MyAlias", key: key(), hashed: false) == "myalias ssh-ed25519 \(keyBase64)")
     let hashed = KnownHosts.line(host: "flip", port: 2222, key: key(), hashed: true)
     #expect(hashed.hasPrefix("|1|"))
     #expect(!hashed.contains("flip"))
     let hosts = KnownHosts(entries: KnownHosts.parse(hashed, file: "kh"))
     #expect(hosts.keys(host: "flip", port: 2222).count == 1)
     #expect(hosts.keys(host: "flip", port: 22).isEmpty)
+}
+
+@Test func hostKeyBlobsAreCheckedAsOpenSSHLoadsThem() {
+    #expect(HostKeyBlob.validatedAlgorithm(of: Base64.decode(keyBase64) ?? []) == "ssh-ed25519")
+    #expect(HostKeyBlob.validatedAlgorithm(of: Base64.decode(ecdsaBase64) ?? []) == "ecdsa-sha2-nistp256")
+    // Truncated, trailing bytes, a point off the curve.
+    #expect(HostKeyBlob.validatedAlgorithm(of: Array((Base64.decode(keyBase64) ?? []).dropLast())) == nil)
+    #expect(HostKeyBlob.validatedAlgorithm(of: (Base64.decode(keyBase64) ?? []) + [0]) == nil)
+    var offCurve = Base64.decode(ecdsaBase64) ?? []
+    offCurve[offCurve.count - 1] ^= 1
+    #expect(HostKeyBlob.validatedAlgorithm(of: offCurve) == nil)
 }
 
 @Test func fingerprintIsSshKeygensSHA256() {
@@ -100,4 +134,14 @@ private func key(_ base64: String = keyBase64) -> SSHHostKey {
     #expect(Base64.decode("\nYWJj\nZGVm\n") == Array("abcdef".utf8))
     #expect(Base64.decode("YWJj\r\nZGVm\r\n") == Array("abcdef".utf8))
     #expect(Base64.decode(" YW Jj\tZGVm ") == Array("abcdef".utf8))
+}
+
+@Test func knownHostsPatternsAreLowercasedButNamesAreNot() {
+    // OpenSSH's match_hostname lowercases the pattern list only.
+    #expect(HostPattern.matchHostname("myalias", commaList: "MyAlias") == .matched)
+    #expect(HostPattern.matchHostname("MyAlias", commaList: "MyAlias") == .none)
+    #expect(HostPattern.matchHostname("[127.0.0.1]:2222", commaList: "*,![127.0.0.1]:2222") == .negated)
+    #expect(HostPattern.matchHostname("[127.0.0.1]:2222", commaList: "[127.0.0.?]:2222") == .matched)
+    // A sub-pattern of 1023 bytes or more makes the whole list match nothing.
+    #expect(HostPattern.matchHostname("flip", commaList: "flip," + String(repeating: "x", count: 1023)) == .none)
 }

@@ -71,10 +71,10 @@ class Sshd:
         return path
 
 
-def start_sshd(directory: Path, extra_config="") -> Sshd:
+def start_sshd(directory: Path, extra_config="", kinds=("ed25519", "ecdsa")) -> Sshd:
     directory.mkdir(parents=True, exist_ok=True)
     host_keys = {}
-    for kind in ("ed25519", "ecdsa"):
+    for kind in kinds:
         key = directory / f"ssh_host_{kind}_key"
         keygen(key, kind)
         host_keys[kind] = key
