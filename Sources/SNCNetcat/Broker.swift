@@ -14,7 +14,7 @@ struct Broker {
     let options: ListenOptions
     let reporter: Reporter
     let log: SessionLog?
-    var rule = SlowClientRule()
+    let rule = SlowClientRule()
 
     static let readSize = 64 << 10
 
