@@ -30,10 +30,6 @@ final class BrokerClient {
 
     /// Starts or stops the stall clock after its queue changed.
     func noteQueueLength(_ rule: SlowClientRule, now: ContinuousClock.Instant) {
-        if !rule.holdsOthersBack(queued: outgoing.count) {
-            stalledSince = nil
-        } else if stalledSince == nil {
-            stalledSince = now
-        }
+        stalledSince = rule.stalledSince(stalledSince, queued: outgoing.count, now: now)
     }
 }

@@ -21,6 +21,13 @@ package struct SlowClientRule: Sendable {
         queued > highWater
     }
 
+    /// The stall clock after a client's queue changed to `queued` bytes: it
+    /// starts when the queue goes over the mark, keeps running while it
+    /// stays there, and stops (nil) once the queue is back at or under it.
+    package func stalledSince(_ previous: ContinuousClock.Instant?, queued: Int, now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        holdsOthersBack(queued: queued) ? previous ?? now : nil
+    }
+
     /// Whether to drop a client with `queued` bytes waiting that has held
     /// the others back since `stalledSince` (nil: it is not holding them back).
     package func drops(queued: Int, stalledSince: ContinuousClock.Instant?, now: ContinuousClock.Instant) -> Bool {

@@ -65,6 +65,18 @@ import SNCNetcat
         #expect(rule.deadline(stalledSince: start) == start.advanced(by: rule.patience))
     }
 
+    @Test func theStallClockRunsOnlyWhileTheQueueIsOverTheMark() {
+        let rule = SlowClientRule()
+        let start = ContinuousClock.now
+        let later = start.advanced(by: .seconds(1))
+        #expect(rule.stalledSince(nil, queued: rule.highWater, now: start) == nil)
+        #expect(rule.stalledSince(nil, queued: rule.highWater + 1, now: start) == start)
+        // Taking some bytes but staying over the mark does not restart the clock ...
+        #expect(rule.stalledSince(start, queued: rule.highWater + 1, now: later) == start)
+        // ... getting back under it stops it.
+        #expect(rule.stalledSince(start, queued: rule.highWater, now: later) == nil)
+    }
+
     @Test func aQueueOverTheHardLimitIsDroppedAtOnce() {
         let rule = SlowClientRule()
         #expect(rule.drops(queued: rule.hardLimit + 1, stalledSince: nil, now: .now))
