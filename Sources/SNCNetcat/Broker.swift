@@ -4,41 +4,33 @@ import SNCSocket
 import Glibc
 #endif
 
-/// ncat's `--broker` and `--chat`: many clients at once; what one sends goes
-/// to all the others. snc's own stdin goes to every client (as <user0> in
-/// chat), and the clients' data to stdout. Runs until killed.
+/// Many clients at once on one listener: ncat's `--broker` (what one client
+/// sends goes to all the others), `--chat` (the same as prefixed lines, with
+/// announcements) and `--keep-open` (clients hear only stdin). snc's stdin
+/// goes to every client (as <user0> in chat), and the clients' data to
+/// stdout; `BrokerRoutes` says which of these paths are open. Runs until
+/// killed (`--keep-open --send-only`: until stdin is sent).
 struct Broker {
     let options: ListenOptions
     let reporter: Reporter
     let log: SessionLog?
+    let rule = SlowClientRule()
 
-    /// Reading stops while any client has this much waiting, so a slow
-    /// client holds everyone back instead of growing memory without bound.
-    static let highWater = 1 << 20
     static let readSize = 64 << 10
 
-    /// One connected client.
-    final class Client {
-        let socket: Socket
-        let host: String
-        let user: Int
-        var outgoing = ByteQueue()
-        var lines = ChatLines()
-        /// A write failed: the client is to leave at the end of this round.
-        var broken = false
-        var gone = false
-
-        init(socket: consuming Socket, host: String, user: Int) {
-            self.socket = socket
-            self.host = host
-            self.user = user
-        }
+    init(options: ListenOptions, reporter: Reporter, log: SessionLog?) {
+        self.options = options
+        self.reporter = reporter
+        self.log = log
     }
 
     private final class State {
-        var clients: [Client] = []
+        var clients: [BrokerClient] = []
         var nextUser = 1
+        /// stdin is still read (it has not ended, and is read at all).
         var inputOpen: Bool
+        /// stdin reached its end (or failed) after being read.
+        var inputEnded = false
         var outputOpen: Bool
         var inputLines = ChatLines()
 
@@ -49,13 +41,14 @@ struct Broker {
     }
 
     func run(listener: borrowing Socket) throws(NetcatError) -> RelayOutcome {
-        let state = State(inputOpen: options.session.readsInput, outputOpen: options.session.writesOutput)
+        let routes = BrokerRoutes(options)
+        let state = State(inputOpen: routes.inputToClients, outputOpen: routes.clientsToOutput)
         do { try listener.setNonBlocking(true) } catch { throw .system(error) }
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var descriptors: [pollfd] = []
         var acceptPause = AcceptPause()
         while true {
-            let paused = state.clients.contains { $0.outgoing.count > Self.highWater }
+            let paused = state.clients.contains { rule.holdsOthersBack(queued: $0.outgoing.count) }
             descriptors.removeAll(keepingCapacity: true)
             // Out of descriptors, the listener stays readable: leave it out of the
             // poll set until the pause ends or a client leaves, or the loop spins.
@@ -69,40 +62,58 @@ struct Broker {
                 descriptors.append(pollfd(fd: events == 0 ? -1 : client.socket.descriptor, events: Int16(events), revents: 0))
             }
             do {
-                _ = try Poll.wait(&descriptors, timeoutMilliseconds: acceptPause.remainingMilliseconds)
+                _ = try Poll.wait(&descriptors, timeoutMilliseconds: pollTimeout(acceptPause, state))
             } catch {
                 throw .system(error)
             }
             let clients = state.clients
-            if descriptors[0].revents != 0, let failure = accept(from: listener, state) {
+            if descriptors[0].revents != 0, let failure = accept(from: listener, state, routes) {
                 if acceptPause.begin() { reporter.warning("accept: \(failure.errno.description); pausing new connections") }
             } else if listening {
                 acceptPause.reset()
             }
             if descriptors[1].revents != 0 {
-                readInput(into: &buffer, state)
+                readInput(into: &buffer, state, routes)
             }
             for (index, client) in clients.enumerated() where !client.gone {
                 let ready = descriptors[index + 2].revents
                 if ready & Int16(POLLOUT) != 0 { flush(client) }
-                if ready & Int16(POLLIN | POLLHUP | POLLERR) != 0 { read(client, into: &buffer, state) }
+                if ready & Int16(POLLIN | POLLHUP | POLLERR) != 0 { read(client, into: &buffer, state, routes) }
             }
+            dropStalled(state)
+            if state.inputEnded && routes.halfClosesWhenInputEnds { shutDownSending(state) }
             let before = state.clients.count
-            removeGone(state)
+            removeGone(state, routes)
             if state.clients.count < before { acceptPause.end() }
+            if routes.endsWhenInputSent, state.inputEnded, state.clients.allSatisfy({ $0.outgoing.isEmpty }) {
+                return .completed
+            }
         }
+    }
+
+    /// Wakes poll(2) when an accept pause ends or a stalled client's time is up.
+    private func pollTimeout(_ acceptPause: AcceptPause, _ state: State) -> Int32 {
+        var timeout = acceptPause.remainingMilliseconds
+        let now = ContinuousClock.now
+        for client in state.clients {
+            guard let stalledSince = client.stalledSince else { continue }
+            let left = rule.deadline(stalledSince: stalledSince) - now
+            let milliseconds = left <= .zero ? 0 : Int32(clamping: Int((left / .milliseconds(1)).rounded(.up)))
+            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+        }
+        return timeout
     }
 
     // MARK: Arrivals and departures
 
     /// Accepts every waiting client. Returns the error when accept(2) failed
     /// for lack of descriptors or memory (the caller pauses accepting).
-    private func accept(from listener: borrowing Socket, _ state: State) -> SyscallError? {
+    private func accept(from listener: borrowing Socket, _ state: State, _ routes: BrokerRoutes) -> SyscallError? {
         while true {
             do {
                 guard let accepted = try listener.accept(nonBlocking: true) else { return nil }
                 let peer = accepted.peer
-                admit(accepted.takeSocket(), from: peer, state)
+                admit(accepted.takeSocket(), from: peer, state, routes)
             } catch {
                 switch error.errno {
                 case .connectionAbort:
@@ -119,16 +130,16 @@ struct Broker {
 
     /// Takes in a new client, unless `--allow`/`--deny` or `--max-conns` turn
     /// it away (dropping `socket` closes it).
-    private func admit(_ socket: consuming Socket, from address: SocketAddress, _ state: State) {
-        guard let host = admission(of: address, state) else { return }
-        let client = Client(socket: socket, host: host, user: state.nextUser)
+    private func admit(_ socket: consuming Socket, from address: SocketAddress, _ state: State, _ routes: BrokerRoutes) {
+        guard let (host, label) = admission(of: address, state) else { return }
+        let client = BrokerClient(socket: socket, host: host, label: label, user: state.nextUser)
         state.nextUser += 1
-        welcome(client, state)
+        welcome(client, state, routes)
     }
 
     /// The address to show for a new client (numeric, as ncat's chat shows
-    /// it), or nil (with a `-v` line) if it is turned away.
-    private func admission(of address: SocketAddress, _ state: State) -> String? {
+    /// it) and to log it by, or nil (with a `-v` line) if it is turned away.
+    private func admission(of address: SocketAddress, _ state: State) -> (host: String, label: String)? {
         let peer = address.unmappingIPv4
         let host = peer.family == AF_UNIX ? (options.unixPath ?? "unix") : peer.host
         let name = peer.family == AF_UNIX ? host : peer.hostName(numeric: options.network.numeric)
@@ -142,71 +153,100 @@ struct Broker {
             return nil
         }
         reporter.info(peer.family == AF_UNIX ? "Connection received on \(host)" : NetcatMessages.received(host: name, port: peer.port))
-        return host
+        let label = peer.family == AF_UNIX ? host : peer.family == AF_INET6 ? "[\(host)]:\(peer.port)" : "\(host):\(peer.port)"
+        return (host, label)
     }
 
-    private func welcome(_ client: Client, _ state: State) {
-        let others = state.clients.map { (host: $0.host, user: $0.user) }
+    /// Chat announces the newcomer to everyone; only the newcomer hears who
+    /// is already there, so a join costs a line per user, not the whole list.
+    private func welcome(_ client: BrokerClient, _ state: State, _ routes: BrokerRoutes) {
+        let others = state.clients.filter { !$0.gone && !$0.broken }.map { (host: $0.host, user: $0.user) }
         state.clients.append(client)
-        if options.chat {
-            let announcement = ChatFormat.joined(host: client.host, user: client.user) + ChatFormat.alreadyConnected(others)
-            send(Array(announcement.utf8), to: state.clients, state, toOutput: true)
-        }
+        guard options.chat else { return }
+        send(Array(ChatFormat.joined(host: client.host, user: client.user).utf8), to: state.clients, state, routes, toOutput: true)
+        let roster = ChatFormat.alreadyConnected(others, showingAtMost: ChatFormat.rosterLimit)
+        send(Array(roster.utf8), to: [client], state, routes, toOutput: false)
     }
 
-    private func depart(_ client: Client, _ state: State) {
+    private func depart(_ client: BrokerClient, _ state: State, _ routes: BrokerRoutes) {
         guard !client.gone else { return }
+        client.gone = true
         if options.chat {
             let rest = client.lines.finish(user: client.user)
-            let others = state.clients.filter { $0 !== client && !$0.gone && !$0.broken }
-            if !rest.isEmpty { send(rest, to: others, state, toOutput: true) }
-            client.gone = true
-            send(Array(ChatFormat.left(user: client.user).utf8), to: others, state, toOutput: true)
+            let others = state.clients.filter { !$0.gone && !$0.broken }
+            if !rest.isEmpty, routes.clientsToClients || routes.clientsToOutput {
+                send(rest, to: routes.clientsToClients ? others : [], state, routes, toOutput: routes.clientsToOutput)
+            }
+            send(Array(ChatFormat.left(user: client.user).utf8), to: others, state, routes, toOutput: true)
         }
-        client.gone = true
     }
 
-    private func removeGone(_ state: State) {
-        for client in state.clients where client.broken { depart(client, state) }
-        // Dropping a Client closes its socket.
+    /// Drops every client that has held the others back for too long.
+    private func dropStalled(_ state: State) {
+        let now = ContinuousClock.now
+        for client in state.clients where !client.gone && !client.broken {
+            let queued = client.outgoing.count
+            guard rule.drops(queued: queued, stalledSince: client.stalledSince, now: now) else { continue }
+            reporter.warning("broker: dropping client \(client.user) (\(client.label)): not reading, \(queued) bytes queued")
+            client.broken = true
+        }
+    }
+
+    /// `--keep-open` after stdin ended: each client whose queue is written
+    /// sees end of file (shutdown(2) SHUT_WR); its data still reaches stdout.
+    private func shutDownSending(_ state: State) {
+        for client in state.clients where !client.gone && !client.broken && !client.sendingShutDown && client.outgoing.isEmpty {
+            client.sendingShutDown = true
+            do { try client.socket.shutdown(.write) } catch { client.broken = true }
+        }
+    }
+
+    private func removeGone(_ state: State, _ routes: BrokerRoutes) {
+        for client in state.clients where client.broken { depart(client, state, routes) }
+        // Dropping a client closes its socket and frees its queue.
         state.clients.removeAll { $0.gone }
     }
 
     // MARK: Data
 
-    private func readInput(into buffer: inout [UInt8], _ state: State) {
+    private func readInput(into buffer: inout [UInt8], _ state: State, _ routes: BrokerRoutes) {
         let result = buffer.withUnsafeMutableBytes { raw in Result { () throws(SyscallError) in try Descriptor.read(STDIN_FILENO, into: raw) } }
         switch result {
         case .success(.done(0)), .failure:
             // The broker goes on without stdin; clients still talk to each other.
             state.inputOpen = false
+            state.inputEnded = true
             if options.chat {
                 let rest = state.inputLines.finish(user: 0)
-                if !rest.isEmpty { send(rest, to: state.clients, state, toOutput: false) }
+                if !rest.isEmpty { send(rest, to: state.clients, state, routes, toOutput: false) }
             }
         case .success(.done(let count)):
-            distribute(buffer[..<count], from: nil, state)
+            distribute(buffer[..<count], from: nil, state, routes)
         case .success(.wouldBlock):
             break
         }
     }
 
-    private func read(_ client: Client, into buffer: inout [UInt8], _ state: State) {
+    private func read(_ client: BrokerClient, into buffer: inout [UInt8], _ state: State, _ routes: BrokerRoutes) {
         let result = buffer.withUnsafeMutableBytes { raw in Result { () throws(SyscallError) in try client.socket.read(into: raw) } }
         switch result {
         case .success(.done(0)), .failure:
-            depart(client, state)
+            depart(client, state, routes)
         case .success(.done(let count)):
-            distribute(buffer[..<count], from: client, state)
+            distribute(buffer[..<count], from: client, state, routes)
         case .success(.wouldBlock):
             break
         }
     }
 
-    /// What `sender` (nil: stdin) sent goes to every other client, and a
-    /// client's data also to stdout. Chat turns it into prefixed lines first.
-    private func distribute(_ bytes: ArraySlice<UInt8>, from sender: Client?, _ state: State) {
+    /// What `sender` (nil: stdin) sent goes where `routes` let it: to every
+    /// other client, and a client's data to stdout. Chat turns it into
+    /// prefixed lines first. Data with nowhere to go is read and dropped.
+    private func distribute(_ bytes: ArraySlice<UInt8>, from sender: BrokerClient?, _ state: State, _ routes: BrokerRoutes) {
         if let log { bytes.withUnsafeBytes { _ = try? log.record($0) } }
+        let toClients = sender == nil ? routes.inputToClients : routes.clientsToClients
+        let toOutput = sender != nil && routes.clientsToOutput
+        guard toClients || toOutput else { return }
         let message: [UInt8]
         if options.chat {
             message = sender.map { $0.lines.feed(bytes, user: $0.user) } ?? state.inputLines.feed(bytes, user: 0)
@@ -214,14 +254,17 @@ struct Broker {
         } else {
             message = Array(bytes)
         }
-        let others = state.clients.filter { $0 !== sender && !$0.gone && !$0.broken }
-        send(message, to: others, state, toOutput: sender != nil)
+        let others = toClients ? state.clients.filter { $0 !== sender } : []
+        send(message, to: others, state, routes, toOutput: toOutput)
     }
 
-    private func send(_ message: [UInt8], to clients: [Client], _ state: State, toOutput: Bool) {
-        for client in clients where !client.gone && !client.broken {
-            client.outgoing.append(message)
-            flush(client)
+    private func send(_ message: [UInt8], to clients: [BrokerClient], _ state: State, _ routes: BrokerRoutes, toOutput: Bool) {
+        if routes.sendsToClients {
+            let now = ContinuousClock.now
+            for client in clients where !client.gone && !client.broken && !client.sendingShutDown {
+                client.outgoing.append(message)
+                flush(client, now: now)
+            }
         }
         guard toOutput, state.outputOpen else { return }
         let written = message.withUnsafeBytes { raw in
@@ -232,7 +275,8 @@ struct Broker {
     }
 
     /// Writes what the client's queue holds, as far as its socket takes it.
-    private func flush(_ client: Client) {
+    private func flush(_ client: BrokerClient, now: ContinuousClock.Instant = .now) {
+        defer { client.noteQueueLength(rule, now: now) }
         while !client.outgoing.isEmpty, !client.gone, !client.broken {
             let result = client.outgoing.withReadable { raw in
                 let outcome = Result { () throws(SyscallError) in try client.socket.write(raw) }

@@ -1,6 +1,7 @@
 /// An unbounded first-in, first-out queue of bytes for one broker client.
-/// The broker bounds it from outside: it stops reading while any client's
-/// queue is above its high-water mark.
+/// The broker bounds it from outside (`SlowClientRule`): it stops reading
+/// while any client's queue is above the high-water mark, and drops a client
+/// whose queue stays there.
 struct ByteQueue {
     private var storage: [UInt8] = []
     private var head = 0

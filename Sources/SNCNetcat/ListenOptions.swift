@@ -11,11 +11,18 @@ package struct ListenOptions: Sendable, Equatable {
     package var network = NetworkOptions()
     /// `-k`: after a client leaves, wait for the next.
     package var keepListening = false
-    /// `--broker`: every client's data goes to all other clients.
+    /// `--broker`: every client's data goes to all other clients. Also set
+    /// for ncat's `--keep-open` (and `-k --max-conns`), which serve many
+    /// clients at once through the same machinery, without `relaysBetweenClients`.
     package var broker = false
+    /// False for ncat's `--keep-open`: clients hear stdin only, not each other.
+    package var relaysBetweenClients = true
+    /// ncat's `--recv-only`: with many clients, nothing is ever sent to any
+    /// of them (not stdin, not each other's data, not chat announcements).
+    package var receiveOnly = false
     /// `--chat`: broker with `<userN>` prefixes and join/leave announcements.
     package var chat = false
-    /// `--max-conns`: clients served at the same time in broker and chat mode.
+    /// `--max-conns`: clients served at the same time in broker, chat and keep-open mode.
     package var maxConnections = 100
     /// `--allow` / `--deny`.
     package var access = AccessControl()

@@ -18,7 +18,7 @@ package enum NetcatArguments {
     ]
     /// Long options only connect and listen know, which make a command line nc-style.
     package static let longFlagOptions: Set<String> = [
-        "--send-only", "--recv-only", "--broker", "--chat", "--no-shutdown",
+        "--send-only", "--recv-only", "--broker", "--chat", "--keep-open", "--no-shutdown",
     ]
     /// Root-level arguments that are left to the argument parser.
     package static let rootArguments: Set<String> = ["-h", "--help", "help", "--version"]

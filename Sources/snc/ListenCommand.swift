@@ -19,10 +19,13 @@ struct ListenCommand: ParsableCommand {
 
             One client is served, then snc exits: once stdin has ended and the client has closed, or, \
             with a terminal on stdin, as soon as the client has closed (as nc -l). \
-            With -k it waits for the next client after each one; stdin carries on where the last client left it. With --broker every client's data goes \
+            With -k it waits for the next client after each one; stdin carries on where the last client left it. \
+            With --keep-open (ncat's -k), or -k with --max-conns, it serves many clients at once: stdin goes to all of them \
+            and every client's data to stdout. With --broker every client's data goes \
             to all other clients, stdin goes to all clients and the clients' data to stdout; \
             --chat does the same with "<userN> " before each line and announcements when users come and go, \
-            as ncat's --chat (users are numbered from 1 as they arrive; stdin is <user0>).
+            as ncat's --chat (users are numbered from 1 as they arrive; stdin is <user0>). \
+            A client that leaves more than 1 MiB unread for 2 seconds holds the others back and is dropped, with a message.
 
             With -u, the first datagram's sender becomes the peer, as with nc; with -k -u replies go to \
             whoever sent last.
@@ -37,8 +40,11 @@ struct ListenCommand: ParsableCommand {
     @Flag(name: .customShort("l"), help: "Listen (implied by the listen command; accepted as in nc).")
     var listen = false
 
-    @Flag(name: .customShort("k"), help: "Keep listening: after a client leaves, wait for the next.")
+    @Flag(name: .customShort("k"), help: "Keep listening: after a client leaves, wait for the next (with --max-conns: serve many at once, as --keep-open).")
     var keepListening = false
+
+    @Flag(name: .customLong("keep-open"), help: "Serve many clients at once: stdin goes to all, every client's data to stdout (ncat's --keep-open).")
+    var keepOpen = false
 
     @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("The port to listen on (instead of the PORT argument).", valueName: "port"))
     var portOption: String?
@@ -52,7 +58,7 @@ struct ListenCommand: ParsableCommand {
     @Flag(name: .customLong("chat"), help: "Like --broker, with \"<userN> \" before each line and join/leave announcements (ncat's --chat).")
     var chat = false
 
-    @Option(name: .customLong("max-conns"), help: ArgumentHelp("With --broker or --chat: serve at most N clients at once (default 100); more are turned away.", valueName: "n"))
+    @Option(name: .customLong("max-conns"), help: ArgumentHelp("With --broker, --chat, --keep-open or -k: serve at most N clients at once (default 100); more are turned away.", valueName: "n"))
     var maxConnections: String?
 
     @Option(name: .customLong("allow"), help: ArgumentHelp("Serve only clients from ADDRESS[/PREFIX] (or a host name); repeatable.", valueName: "address"))
@@ -88,9 +94,10 @@ struct ListenCommand: ParsableCommand {
         let network = try netcat.networkOptions()
         var options = ListenOptions()
         options.network = network
-        options.keepListening = keepListening
+        options.keepListening = keepListening || keepOpen
         options.broker = broker || chat
         options.chat = chat
+        options.receiveOnly = netcat.receiveOnly
         options.session = try netcat.sessionOptions()
 
         // Positional arguments: [ADDRESS] PORT, or ADDRESS alone with -p, or PATH with -U.
@@ -123,8 +130,16 @@ struct ListenCommand: ParsableCommand {
         if options.broker && network.transport == .udp {
             throw NetcatUsageError("cannot use --\(chat ? "chat" : "broker") and -u")
         }
+        if maxConnections != nil && network.transport == .udp { throw NetcatUsageError("cannot use --max-conns and -u") }
+        // ncat's --keep-open, or -k with --max-conns: many clients at once on the
+        // broker's machinery, each hearing stdin only (-k alone stays nc's, one
+        // client after another; -u --keep-open is -u -k).
+        if !options.broker, network.transport != .udp, keepOpen || (keepListening && maxConnections != nil) {
+            options.broker = true
+            options.relaysBetweenClients = false
+        }
         if let maxConnections {
-            guard options.broker else { throw NetcatUsageError("--max-conns needs --broker or --chat") }
+            guard options.broker else { throw NetcatUsageError("--max-conns needs --broker, --chat, --keep-open or -k") }
             options.maxConnections = try ArgumentValues.count(maxConnections, what: "max-conns")
         }
         var access = AccessControl()
