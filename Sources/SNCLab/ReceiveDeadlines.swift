@@ -14,7 +14,8 @@
 /// A read waits for at most the idle time, or what is left of the message
 /// time when that is shorter. The idle value is inherited from the listener,
 /// so a read costs an extra setsockopt(2) only within the last idle-timeout
-/// before the message deadline.
+/// before the message deadline (with no idle timeout, every read pays one:
+/// the message clock alone times it).
 package struct ReceiveDeadlines {
     /// Why a read that timed out timed out.
     package enum Expiry: Equatable { case idle, message }
