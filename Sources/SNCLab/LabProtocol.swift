@@ -23,6 +23,11 @@ package enum LabProtocol {
         "error: idle for \(Seconds.format(seconds)) s, closing\n"
     }
 
+    /// What a client whose message is still incomplete `seconds` after accept is told before it is closed.
+    package static func messageTimeoutLine(seconds: Double) -> String {
+        "error: message not complete after \(Seconds.format(seconds)) s, closing\n"
+    }
+
     /// Lowercase hexadecimal, two digits a byte.
     package static func hex(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)

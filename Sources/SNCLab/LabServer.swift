@@ -184,7 +184,7 @@ package final class LabServer {
         let body: @Sendable () -> Void = {
             var result: (bytes: Int, outcome: ServedOutcome)
             do {
-                let client = ServedClient(socket: Socket(adopting: descriptor), configuration: configuration)
+                let client = ServedClient(socket: Socket(adopting: descriptor), configuration: configuration, acceptedAt: startedAt)
                 result = client.serve()
             }  // the socket is closed here, before the slot is given back
             statistics.record(result.outcome, bytes: result.bytes)

@@ -54,6 +54,17 @@ package struct FailureCounts: Codable, Sendable, Equatable {
     package var timedOut: Int { timedOutConnecting + timedOutWaitingForReply }
     package var total: Int { refused + reset + timedOut + badReceipt + noLocalPort + other.values.reduce(0, +) }
 
+    /// Adds another level's counts to these.
+    package mutating func add(_ other: FailureCounts) {
+        refused += other.refused
+        reset += other.reset
+        timedOutConnecting += other.timedOutConnecting
+        timedOutWaitingForReply += other.timedOutWaitingForReply
+        badReceipt += other.badReceipt
+        noLocalPort += other.noLocalPort
+        other.other.forEach { self.other[$0.key, default: 0] += $0.value }
+    }
+
     package mutating func count(_ outcome: ClientOutcome) {
         switch outcome {
         case .completed: break

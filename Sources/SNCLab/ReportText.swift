@@ -36,6 +36,34 @@ package enum ReportText {
         return parts.joined(separator: ", ")
     }
 
+    /// The causes that occurred, biggest first: "refused 20" or "reset 3, bad receipt 1".
+    package static func occurredFailureWords(_ failures: FailureCounts) -> String {
+        var parts: [(String, Int)] = [
+            ("refused", failures.refused), ("reset", failures.reset),
+            ("timed out while connecting", failures.timedOutConnecting),
+            ("timed out waiting for a reply", failures.timedOutWaitingForReply),
+            ("bad receipt", failures.badReceipt), ("no local port", failures.noLocalPort),
+        ]
+        parts.append(contentsOf: failures.other.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return parts.filter { $0.1 > 0 }.enumerated()
+            .sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
+            .map { "\($0.element.0) \($0.element.1)" }.joined(separator: ", ")
+    }
+
+    /// Why `snc load` fails (exit 1) when not one client in the whole run
+    /// completed an exchange, in one line; nil when some client did.
+    /// "no client completed an exchange with 127.0.0.1:1: all 20 failed (refused 20)"
+    package static func nobodyCompleted(_ report: LoadReport) -> String? {
+        guard report.levels.allSatisfy({ $0.completed == 0 }) else { return nil }
+        var failures = FailureCounts()
+        report.levels.forEach { failures.add($0.failures) }
+        let stem = "no client completed an exchange with \(report.target)"
+        guard failures.total > 0 else {
+            return stem + (report.interrupted ? ": interrupted before any client finished" : "")
+        }
+        return stem + ": all \(failures.total) failed (\(occurredFailureWords(failures)))"
+    }
+
     private static func row(_ latency: LatencySummary) -> String {
         guard latency.count > 0 else { return "-" }
         return [latency.p50, latency.p90, latency.p99, latency.max].map { pad(Latency.format($0), 11) }.joined()

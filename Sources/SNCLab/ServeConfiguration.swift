@@ -17,8 +17,11 @@ package struct ServeConfiguration: Sendable {
     package var maxClients: Int?
     /// A message longer than this is refused with an `error:` line.
     package var maxMessage: Int
-    /// A client that sends nothing for this long is told so and closed (nil: wait forever).
+    /// A client that sends no byte for this long is told so and closed (nil: wait forever).
     package var idleTimeout: Double?
+    /// A client whose whole message has not arrived this long after accept
+    /// is told so and closed, however it trickles (nil: no deadline).
+    package var messageTimeout: Double?
     /// No per-client log lines (the summary is still printed).
     package var quiet: Bool
     /// After SIGINT/SIGTERM, how long in-flight clients may take to finish.
@@ -28,6 +31,7 @@ package struct ServeConfiguration: Sendable {
 
     package static let defaultMaxMessage = 64 << 20
     package static let defaultStackSize = 128 << 10
+    package static let defaultMessageTimeout: Double = 60
 
     package init(
         address: String? = nil,
@@ -37,6 +41,7 @@ package struct ServeConfiguration: Sendable {
         maxClients: Int? = nil,
         maxMessage: Int = ServeConfiguration.defaultMaxMessage,
         idleTimeout: Double? = 30,
+        messageTimeout: Double? = ServeConfiguration.defaultMessageTimeout,
         quiet: Bool = false,
         grace: Double = 10,
         threadStackSize: Int = ServeConfiguration.defaultStackSize
@@ -48,6 +53,7 @@ package struct ServeConfiguration: Sendable {
         self.maxClients = maxClients
         self.maxMessage = maxMessage
         self.idleTimeout = idleTimeout
+        self.messageTimeout = messageTimeout
         self.quiet = quiet
         self.grace = grace
         self.threadStackSize = threadStackSize

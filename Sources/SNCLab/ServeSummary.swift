@@ -7,6 +7,7 @@ package struct ServeSummary: Sendable, Equatable {
     package var succeeded: Int
     package var tooLong: Int
     package var idle: Int
+    package var messageTimeouts: Int
     package var reset: Int
     package var failed: Int
     package var turnedAway: Int
@@ -15,7 +16,7 @@ package struct ServeSummary: Sendable, Equatable {
     package var threadPauses: Int
     package var seconds: Double
 
-    package init(accepted: Int, active: Int, peakActive: Int, succeeded: Int, tooLong: Int, idle: Int, reset: Int, failed: Int,
+    package init(accepted: Int, active: Int, peakActive: Int, succeeded: Int, tooLong: Int, idle: Int, messageTimeouts: Int, reset: Int, failed: Int,
                  turnedAway: Int, bytesReceived: Int, acceptPauses: Int, threadPauses: Int, seconds: Double) {
         self.accepted = accepted
         self.active = active
@@ -23,6 +24,7 @@ package struct ServeSummary: Sendable, Equatable {
         self.succeeded = succeeded
         self.tooLong = tooLong
         self.idle = idle
+        self.messageTimeouts = messageTimeouts
         self.reset = reset
         self.failed = failed
         self.turnedAway = turnedAway
@@ -37,7 +39,7 @@ package struct ServeSummary: Sendable, Equatable {
         let rate = seconds > 0 ? Double(accepted) / seconds : 0
         var lines = [
             "summary: \(accepted) clients in \(Decimal3.format(seconds, digits: 2)) s (\(Decimal3.format(rate, digits: 1)) per second): "
-                + "\(succeeded) ok, \(tooLong) message too long, \(idle) idle, \(reset) reset, \(failed) errors",
+                + "\(succeeded) ok, \(tooLong) message too long, \(idle) idle, \(messageTimeouts) message timeout, \(reset) reset, \(failed) errors",
             "summary: \(ByteCount.describe(Double(bytesReceived))) received; at most \(peakActive) clients at once",
         ]
         if acceptPauses > 0 {

@@ -10,10 +10,14 @@ import Glibc
 /// Idle detection costs no extra calls: SO_RCVTIMEO/SO_SNDTIMEO, set once on
 /// the listener and inherited by every accepted socket (Linux copies them in
 /// sk_clone_lock), make a read or write that waits longer than
-/// --idle-timeout return EAGAIN.
+/// --idle-timeout return EAGAIN. The whole-message deadline
+/// (--message-timeout) shortens SO_RCVTIMEO only once it is nearer than
+/// the idle timeout (see `ReceiveDeadlines`).
 struct ServedClient: ~Copyable {
     let socket: Socket
     let configuration: ServeConfiguration
+    /// When accept(2) returned, on MonotonicClock: the message deadline counts from here.
+    let acceptedAt: UInt64
 
     /// How much of a message is read per recv(2). Small, because each of
     /// thousands of threads has its own; large enough to keep syscalls few.
@@ -32,7 +36,17 @@ struct ServedClient: ~Copyable {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
             defer { buffer.deallocate() }
             var hasher = SHA256()
+            var deadlines = ReceiveDeadlines(
+                idleMilliseconds: configuration.idleTimeout.map(TimeLimit.milliseconds) ?? 0,
+                messageDeadline: configuration.messageTimeout.map { acceptedAt &+ TimeLimit.nanoseconds($0) })
             reading: while true {
+                let now = MonotonicClock.now()
+                if deadlines.messageExpired(now: now) {
+                    return (received, refuseSlowMessage())
+                }
+                if let milliseconds = deadlines.timeoutForNextRead(now: now) {
+                    try socket.setReceiveTimeout(milliseconds: milliseconds)
+                }
                 switch try socket.read(into: buffer) {
                 case .done(0):
                     break reading
@@ -45,6 +59,9 @@ struct ServedClient: ~Copyable {
                     }
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                 case .wouldBlock:
+                    if deadlines.expiryOfLastRead == .message {
+                        return (received, refuseSlowMessage())
+                    }
                     _ = try? send(Array(LabProtocol.idleLine(seconds: configuration.idleTimeout ?? 0).utf8))
                     return (received, .idle)
                 }
@@ -55,6 +72,14 @@ struct ServedClient: ~Copyable {
         } catch {
             return (received, ServedOutcome(error: error))
         }
+    }
+
+    /// Tells a client whose message missed --message-timeout so, and lets
+    /// the line reach it before the close (it may still be sending).
+    private func refuseSlowMessage() -> ServedOutcome {
+        _ = try? send(Array(LabProtocol.messageTimeoutLine(seconds: configuration.messageTimeout ?? 0).utf8))
+        drainAfterRefusal()
+        return .messageTimeout
     }
 
     /// Sends all of `bytes`; false if the client stopped reading for longer

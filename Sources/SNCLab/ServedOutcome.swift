@@ -11,6 +11,8 @@ package enum ServedOutcome: Sendable, Equatable {
     case tooLong
     /// Nothing arrived for --idle-timeout (or the client stopped reading); told and closed.
     case idle
+    /// The message was not complete --message-timeout after accept; told and closed.
+    case messageTimeout
     /// The client reset the connection (RST) or vanished mid-exchange.
     case reset
     /// Any other failure, with the call and errno.
@@ -22,6 +24,7 @@ package enum ServedOutcome: Sendable, Equatable {
         case .ok: "ok"
         case .tooLong: "message too long"
         case .idle: "idle timeout"
+        case .messageTimeout: "message timeout"
         case .reset: "reset or gone"
         case .failed(let error): "error: \(error)"
         }

@@ -8,6 +8,7 @@ package final class ServerStatistics: Sendable {
     package let succeeded = Atomic<Int>(0)
     package let tooLong = Atomic<Int>(0)
     package let idle = Atomic<Int>(0)
+    package let messageTimeouts = Atomic<Int>(0)
     package let reset = Atomic<Int>(0)
     package let failed = Atomic<Int>(0)
     /// Clients closed at once because no thread could be started for them.
@@ -38,6 +39,7 @@ package final class ServerStatistics: Sendable {
         case .ok: succeeded.add(1, ordering: .relaxed)
         case .tooLong: tooLong.add(1, ordering: .relaxed)
         case .idle: idle.add(1, ordering: .relaxed)
+        case .messageTimeout: messageTimeouts.add(1, ordering: .relaxed)
         case .reset: reset.add(1, ordering: .relaxed)
         case .failed: failed.add(1, ordering: .relaxed)
         }
@@ -52,6 +54,7 @@ package final class ServerStatistics: Sendable {
             succeeded: succeeded.load(ordering: .relaxed),
             tooLong: tooLong.load(ordering: .relaxed),
             idle: idle.load(ordering: .relaxed),
+            messageTimeouts: messageTimeouts.load(ordering: .relaxed),
             reset: reset.load(ordering: .relaxed),
             failed: failed.load(ordering: .relaxed),
             turnedAway: turnedAway.load(ordering: .relaxed),

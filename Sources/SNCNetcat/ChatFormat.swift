@@ -23,24 +23,17 @@ package enum ChatFormat {
     }
 
     /// One line as others see it: prefix, escaped text, "\n". A carriage
-    /// return before the newline (telnet, `-C`) is dropped; other control
-    /// characters except tab become "\ooo". Bytes from 0x80 up pass through,
-    /// so UTF-8 text stays readable (ncat escapes those too).
+    /// return before the newline (telnet, `-C`) is dropped. Control
+    /// characters except tab, C1 controls, bidi overrides and bytes that are
+    /// not well-formed UTF-8 become "\ooo" (see `TerminalSafeText`); other
+    /// UTF-8 text passes through, so it stays readable (ncat escapes every
+    /// byte from 0x80 up).
     package static func line<Bytes: Collection>(_ text: Bytes, user: Int) -> [UInt8] where Bytes.Element == UInt8 {
         var body = Array(text)
         if body.last == UInt8(ascii: "\r") { body.removeLast() }
         var output = Array(prefix(user: user).utf8)
         output.reserveCapacity(output.count + body.count + 1)
-        for byte in body {
-            if (byte < 0x20 && byte != UInt8(ascii: "\t")) || byte == 0x7F {
-                output.append(UInt8(ascii: "\\"))
-                output.append(UInt8(ascii: "0") + (byte >> 6))
-                output.append(UInt8(ascii: "0") + ((byte >> 3) & 7))
-                output.append(UInt8(ascii: "0") + (byte & 7))
-            } else {
-                output.append(byte)
-            }
-        }
+        TerminalSafeText.append(body, to: &output)
         output.append(UInt8(ascii: "\n"))
         return output
     }
@@ -48,7 +41,8 @@ package enum ChatFormat {
 
 /// Splits one chat user's bytes into whole lines, so that a line typed in
 /// pieces still reaches the others as one prefixed line. A line longer
-/// than `longestLine` is passed on in pieces of that size.
+/// than `longestLine` is passed on in pieces of that size (a few bytes
+/// shorter where a UTF-8 character would otherwise be cut in two).
 package struct ChatLines {
     package static let longestLine = 4096
     private var partial: [UInt8] = []
@@ -65,8 +59,11 @@ package struct ChatLines {
             } else {
                 partial.append(byte)
                 if partial.count >= Self.longestLine {
-                    output += ChatFormat.line(partial, user: user)
-                    partial.removeAll(keepingCapacity: true)
+                    // Cut before a character the piece would split, so that
+                    // both halves are not escaped as malformed UTF-8.
+                    let cut = TerminalSafeText.completePrefixLength(partial)
+                    output += ChatFormat.line(partial[..<cut], user: user)
+                    partial.removeSubrange(..<cut)
                 }
             }
         }

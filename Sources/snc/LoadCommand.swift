@@ -182,8 +182,10 @@ struct LoadCommand: ParsableCommand {
                 throw Diagnostics.failure("--graph \(graph): \(error)")
             }
         }
-        if report.levels.allSatisfy({ $0.completed == 0 }) {
-            throw Diagnostics.failure("no client completed an exchange with \(target)")
+        // Failed clients are measurements, but a run where every one failed
+        // measured nothing about the server: scripts must see that.
+        if let failure = ReportText.nobodyCompleted(report) {
+            throw Diagnostics.failure(failure)
         }
     }
 

@@ -34,8 +34,11 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-message"), help: ArgumentHelp("Longest message accepted (K/M/G suffixes).", valueName: "bytes"))
     var maxMessage: String = "64M"
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a client that sends nothing for this long (0: never).", valueName: "secs"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a client that sends no byte for this long (0: never).", valueName: "secs"))
     var idleTimeout: Double = 30
+
+    @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Close a client whose whole message has not arrived this long after it connected, however it trickles (0: never).", valueName: "secs"))
+    var messageTimeout: Double = ServeConfiguration.defaultMessageTimeout
 
     @Option(help: ArgumentHelp("After SIGINT/SIGTERM, wait this long for in-flight clients.", valueName: "secs"))
     var grace: Double = 10
@@ -58,6 +61,9 @@ struct ServeCommand: ParsableCommand {
         guard idleTimeout >= 0, idleTimeout <= TimeLimit.longestSeconds else {
             throw ValidationError("--idle-timeout must be 0 to \(longest) seconds (a year)")
         }
+        guard messageTimeout >= 0, messageTimeout <= TimeLimit.longestSeconds else {
+            throw ValidationError("--message-timeout must be 0 to \(longest) seconds (a year)")
+        }
         guard grace >= 0, grace <= TimeLimit.longestSeconds else { throw ValidationError("--grace must be 0 to \(longest) seconds (a year)") }
     }
 
@@ -77,6 +83,7 @@ struct ServeCommand: ParsableCommand {
             maxClients: maxClients,
             maxMessage: ByteCount.parse(maxMessage) ?? ServeConfiguration.defaultMaxMessage,
             idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
+            messageTimeout: messageTimeout > 0 ? messageTimeout : nil,
             quiet: quiet,
             grace: grace
         )

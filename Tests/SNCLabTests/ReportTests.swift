@@ -150,12 +150,30 @@ private func occurrences(of needle: String, in text: String) -> Int {
 
 @Suite struct ServeSummaryTests {
     @Test func linesCountEveryOutcome() {
-        let summary = ServeSummary(accepted: 10, active: 0, peakActive: 4, succeeded: 6, tooLong: 1, idle: 1, reset: 1, failed: 1,
+        let summary = ServeSummary(accepted: 12, active: 0, peakActive: 4, succeeded: 6, tooLong: 1, idle: 1, messageTimeouts: 2, reset: 1, failed: 1,
                                    turnedAway: 0, bytesReceived: 2048, acceptPauses: 3, threadPauses: 0, seconds: 2)
         let text = summary.lines.joined(separator: "\n")
-        #expect(text.contains("10 clients in 2.00 s (5.0 per second): 6 ok, 1 message too long, 1 idle, 1 reset, 1 errors"))
+        #expect(text.contains("12 clients in 2.00 s (6.0 per second): 6 ok, 1 message too long, 1 idle, 2 message timeout, 1 reset, 1 errors"))
         #expect(text.contains("2.0 KiB received; at most 4 clients at once"))
         #expect(text.contains("accept paused 3 times"))
         #expect(!text.contains("cut off"))
+    }
+}
+
+@Suite struct NobodyCompletedTests {
+    @Test func aRunWhereEveryClientFailedSaysHowInOneLine() {
+        let refused = (0..<20).map { record(at: UInt64($0), connect: nil, .refused) }
+        #expect(ReportText.nobodyCompleted(report([level(5, refused)]))
+                == "no client completed an exchange with 127.0.0.1:5555: all 20 failed (refused 20)")
+        // Over every level of a sweep, biggest cause first.
+        let mixed = [record(at: 1, .reset), record(at: 2, .badReceipt), record(at: 3, .badReceipt), record(at: 4, .other(24))]
+        #expect(ReportText.nobodyCompleted(report([level(5, refused), level(10, mixed)]))
+                == "no client completed an exchange with 127.0.0.1:5555: all 24 failed (refused 20, bad receipt 2, reset 1, EMFILE 1)")
+    }
+
+    @Test func oneCompletedExchangeAnywhereIsASuccessfulRun() {
+        let refused = (0..<20).map { record(at: UInt64($0), connect: nil, .refused) }
+        #expect(ReportText.nobodyCompleted(report([level(5, refused), level(10, [record(at: 1)])])) == nil)
+        #expect(ReportText.nobodyCompleted(report([level(5, refused + [record(at: 99)])])) == nil)
     }
 }

@@ -1,6 +1,8 @@
 """snc load: against the lab's Python threading server and against snc serve,
 with --json, --sweep, --graph, failures by cause, and the loopback rule."""
 import contextlib
+import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -100,6 +102,43 @@ def test_refused_connections_are_counted_and_exit_1(snc):
     level = report["levels"][0]
     assert level["failures"]["refused"] == 20 and level["completed"] == 0
     assert b"no client completed" in result.stderr
+
+
+def test_every_client_failing_exits_1_with_the_causes_in_one_line(snc):
+    """A run where no client completed measured nothing: exit 1, the report
+    still printed, and one stderr line saying how they failed."""
+    port = free_port()  # nothing listens here
+    result = run([snc, "load", "127.0.0.1", port, "-c", "5", "-n", "20"], timeout=60)
+    assert result.returncode == 1
+    assert b"failed     20  (refused 20," in result.stdout
+    assert result.stderr == b"snc: no client completed an exchange with 127.0.0.1:%d: all 20 failed (refused 20)\n" % port
+
+
+def test_some_clients_failing_is_a_measurement_and_exits_0(snc):
+    """Every other client gets a wrong receipt: the run completed, exit 0."""
+    served = itertools.count()
+
+    def half_liar(conn):
+        with conn, contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            conn.sendall(b"hi\n")
+            digest, size = hashlib.sha256(), 0
+            while chunk := conn.recv(65536):
+                digest.update(chunk)
+                size += len(chunk)
+            if next(served) % 2:
+                conn.sendall(b"received 1 bytes sha256=" + b"0" * 64 + b"\n")
+            else:
+                conn.sendall(b"received %d bytes sha256=%s\n" % (size, digest.hexdigest().encode()))
+
+    listener = serve_once(half_liar)
+    try:
+        result, report = load_json(snc, listener.getsockname()[1], "-c", "2", "-n", "10")
+        assert result.returncode == 0, result.stderr
+        level = report["levels"][0]
+        assert level["completed"] == 5 and level["failures"]["bad_receipt"] == 5
+        assert b"no client completed" not in result.stderr
+    finally:
+        listener.close()
 
 
 def serve_once(handler):

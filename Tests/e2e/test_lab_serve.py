@@ -4,6 +4,7 @@ import asyncio
 import os
 import pty
 import resource
+import select
 import signal
 import socket
 import struct
@@ -157,6 +158,71 @@ def test_client_that_vanishes_mid_message_is_timed_out(snc, procs, tmp_path):
     assert ": 5000 bytes in " in out and "idle timeout" in out
 
 
+def trickle(sock, interval, limit):
+    """Sends one byte every `interval` seconds until the server answers
+    (or closes), at most `limit` bytes; returns (what it answered, bytes sent)."""
+    sent = 0
+    answer = b""
+    for _ in range(limit):
+        ready, _, _ = select.select([sock], [], [], interval)
+        if ready:
+            answer = read_all(sock)
+            break
+        try:
+            sock.sendall(b"t")
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        sent += 1
+    return answer, sent
+
+
+def test_tricklers_cannot_hold_every_slot_for_ever(snc, procs, tmp_path):
+    """--max-clients 3, and three clients that send a byte every 0.4 s: never
+    idle (idle is 30 s), but the whole-message deadline closes each with a
+    line, and the client waiting in the backlog gets in and is served."""
+    proc, port, log = start_serve(procs, snc, tmp_path, "--max-clients", "3", "--idle-timeout", "30",
+                                  "--message-timeout", "2")
+    tricklers = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(3)]
+    for sock in tricklers:
+        assert read_line(sock).startswith(b"Hello")
+    waiting = socket.create_connection(("127.0.0.1", port), timeout=10)  # queued behind them
+    results = [None] * 3
+    started = time.monotonic()
+    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, trickle(tricklers[i], 0.4, 50)))
+               for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    elapsed = time.monotonic() - started
+    for answer, sent in results:
+        assert answer == b"error: message not complete after 2 s, closing\n"
+        assert sent >= 3  # they did trickle, more often than nothing
+    assert elapsed < 8
+    assert read_line(waiting).startswith(b"Hello")  # a slot came free
+    waiting.sendall(b"served at last")
+    waiting.shutdown(socket.SHUT_WR)
+    assert read_all(waiting) == receipt(b"served at last")
+    for sock in tricklers + [waiting]:
+        sock.close()
+    code, out = stop_serve(proc, log)
+    assert out.count("message timeout") >= 3 and "3 message timeout" in out and "1 ok" in out
+
+
+def test_idle_counts_bytes_so_a_trickler_is_slow_not_idle(snc, procs, tmp_path):
+    """Idle 1 s, a byte every 0.3 s for 2 s: longer than the idle timeout in
+    all, never a second without a byte, so the message is served whole."""
+    proc, port, log = start_serve(procs, snc, tmp_path, "--idle-timeout", "1", "--message-timeout", "20")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        read_line(sock)
+        answer, sent = trickle(sock, 0.3, 7)
+        assert answer == b"" and sent == 7
+        sock.shutdown(socket.SHUT_WR)
+        assert read_all(sock) == receipt(b"t" * 7)
+    code, out = stop_serve(proc, log)
+    assert "1 ok" in out and "0 idle" in out
+
+
 def test_backlog_reaches_listen(snc, procs, tmp_path):
     """ss shows a listening socket's backlog in its Send-Q column."""
     proc, port, log = start_serve(procs, snc, tmp_path, "--backlog", "17")
@@ -289,6 +355,8 @@ def test_ipv6_loopback(snc, procs, tmp_path):
     (["--max-clients", "0", "0"], "--max-clients"),
     (["--idle-timeout", "-1", "0"], "--idle-timeout"),
     (["--idle-timeout", "1e300", "0"], "--idle-timeout"),
+    (["--message-timeout", "-1", "0"], "--message-timeout"),
+    (["--message-timeout", "nan", "0"], "--message-timeout"),
     (["--grace", "1e300", "0"], "--grace"),
     (["--grace", "nan", "0"], "--grace"),
 ])
