@@ -115,3 +115,28 @@ def test_unix_stream_listener_ends_stdout_too(snc, procs, tmp_path):
         assert sha256(read_all(listener.stdout, timeout=10)) == sha256(data)
     finally:
         os.close(stdin_write)
+
+
+def test_socket_on_stdout_is_shut_down_even_when_shared(snc, procs):
+    """stdout is a socket another process also holds (as under inetd or socat): the reader
+    still sees end of file, because snc shuts the socket down for writing."""
+    data = os.urandom(256 << 10)
+    reader, writer = socket.socketpair()
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(10)
+    stdin_read, stdin_write = open_stdin()
+    try:
+        # The test keeps `writer` open: closing snc's copy alone would not end the stream.
+        client = procs.start([snc, "127.0.0.1", server.getsockname()[1]], stdin=stdin_read, stdout=writer.fileno())
+        os.close(stdin_read)
+        connection, _ = server.accept()
+        with connection:
+            connection.sendall(data)
+            connection.shutdown(socket.SHUT_WR)
+            assert sha256(recv_all(reader, timeout=10)) == sha256(data)
+            assert client.poll() is None
+    finally:
+        os.close(stdin_write)
+        server.close()
+        reader.close()
+        writer.close()
