@@ -154,6 +154,7 @@ def test_permission_denied_below_1024(snc):
     (["-lz", "5555"], "cannot use -z and -l"),
     (["-4", "-6", "127.0.0.1", "80"], "cannot use -4 and -6"),
     (["-k", "127.0.0.1", "80"], "must use -l with -k"),
+    (["-U", "-p", "5555", "no-such.sock"], "cannot use -p with -U"),
     (["--send-only", "--recv-only", "127.0.0.1", "80"], "cannot use --send-only and --recv-only"),
     (["-lu", "--broker", "5555"], "cannot use --broker and -u"),
     (["-w", "abc", "127.0.0.1", "80"], "timeout invalid: abc"),
