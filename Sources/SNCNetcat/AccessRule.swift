@@ -55,6 +55,41 @@ package struct AccessRule: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
+    /// `--allowfile`/`--denyfile`: one ADDRESS[/PREFIX] or host name per
+    /// line; blank lines and `#` comments (a whole line, or after the entry)
+    /// are skipped. The file is read as bytes and split by `TextLines`
+    /// (CR LF files work). A line that is not a rule is a usage error naming
+    /// the file and the line.
+    ///
+    /// - Parameter option: the option that named the file, for messages.
+    package static func parse(file path: String, option: String, numeric: Bool = false) throws(NetcatUsageError) -> [AccessRule] {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileContents.read(path: path, limit: fileLimit)
+        } catch let error as SyscallError {
+            throw NetcatUsageError("cannot read \(option) \(path): \(error.errno.description)")
+        } catch {
+            throw NetcatUsageError("cannot read \(option) \(path): \(error)")
+        }
+        var rules: [AccessRule] = []
+        for (index, line) in TextLines.split(bytes).enumerated() {
+            var entry = line
+            if let comment = entry.firstIndex(of: UInt8(ascii: "#")) { entry = entry[..<comment] }
+            let blank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            guard let first = entry.firstIndex(where: { !blank($0) }), let last = entry.lastIndex(where: { !blank($0) }) else { continue }
+            let text = String(decoding: entry[first...last], as: UTF8.self)
+            do {
+                rules += try parse(text, numeric: numeric)
+            } catch {
+                throw NetcatUsageError("\(option) \(path) line \(index + 1): \(error.message)")
+            }
+        }
+        return rules
+    }
+
+    /// A rules file larger than this is surely not one.
+    static let fileLimit = 16 << 20
+
     package var description: String {
         let address = network.count == 4
             ? network.map(String.init).joined(separator: ".")
@@ -63,9 +98,12 @@ package struct AccessRule: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// ncat's `--allow` and `--deny`: with any `--allow`, only matching peers
-/// are served; a peer matching `--deny` is refused unless an `--allow` also
-/// matches it (the more specific wish wins: allow).
+/// ncat's `--allow` and `--deny` (and their `--allowfile`/`--denyfile`):
+/// with any allow rule, only matching peers are served; a peer matching a
+/// deny rule is refused even when an allow rule matches it too. A deny rule
+/// is the one a user relies on, and ncat 7.93 behaves so (its man page says
+/// allow takes precedence; `ncat -l --allow 127.0.0.1 --deny 127.0.0.1`
+/// turns 127.0.0.1 away: "New connection denied: not allowed").
 package struct AccessControl: Sendable, Equatable {
     package var allowed: [AccessRule] = []
     package var denied: [AccessRule] = []
@@ -76,13 +114,12 @@ package struct AccessControl: Sendable, Equatable {
     }
 
     package func permits(_ peer: SocketAddress) -> Bool {
-        if allowed.contains(where: { $0.matches(peer) }) { return true }
-        if !allowed.isEmpty { return false }
-        return !denied.contains { $0.matches(peer) }
+        if denied.contains(where: { $0.matches(peer) }) { return false }
+        return allowed.isEmpty || allowed.contains { $0.matches(peer) }
     }
 
     /// Why `peer` is refused, for the `-v` line.
     package func refusal(for peer: SocketAddress) -> String {
-        allowed.isEmpty ? "denied by --deny" : "not in --allow"
+        denied.contains { $0.matches(peer) } ? "denied by --deny" : "not in --allow"
     }
 }

@@ -32,6 +32,8 @@ package struct Connector {
         switch options.endpoint {
         case .unix(let path):
             let socket = try connectUnix(path: path)
+            // The `-s` path is snc's own file, made by bind(2): it goes with the session.
+            defer { if let source = options.sourceAddress, !source.hasPrefix("@") { _ = unlink(source) } }
             reporter.info("Connection to \(path) succeeded!")
             return Relay.run(socket: socket, local: local, options: options.session, log: log,
                              peerName: path, datagram: datagram)
@@ -65,7 +67,7 @@ package struct Connector {
     }
 
     /// One connection attempt: socket(2), the `-s`/`-p` bind, connect(2) within `-w`.
-    private func attempt(_ address: SocketAddress, target: String, port: Port) throws(NetcatError) -> Socket {
+    func attempt(_ address: SocketAddress, target: String, port: Port) throws(NetcatError) -> Socket {
         let transport = options.network.transport
         let socket: Socket
         do {
@@ -128,10 +130,32 @@ package struct Connector {
             throw .unixConnectFailed(path: path, error: SyscallError("connect", code: ENAMETOOLONG))
         }
         let datagram = options.network.transport == .udp
+        let socket: Socket
+        do {
+            socket = try Socket(family: AF_UNIX, type: options.network.transport.socketType)
+        } catch {
+            throw .unixConnectFailed(path: path, error: error)
+        }
+        // A datagram client needs an address of its own for replies: `-s PATH`
+        // (as nc's -s), else autobind gives an abstract one. A stream client
+        // with `-s` is bound too, so the server sees that name as its peer.
+        if let source = options.sourceAddress {
+            guard let sourceAddress = SocketAddress(unixPath: source) else {
+                throw .unixBindFailed(path: source, error: SyscallError("bind", code: ENAMETOOLONG))
+            }
+            do {
+                try socket.bind(to: sourceAddress)
+            } catch {
+                throw .unixBindFailed(path: source, error: error)
+            }
+        } else if datagram {
+            do {
+                try socket.bind(to: .unixAutobind)
+            } catch {
+                throw .unixConnectFailed(path: path, error: error)
+            }
+        }
         do throws(SyscallError) {
-            let socket = try Socket(family: AF_UNIX, type: options.network.transport.socketType)
-            // A datagram client needs an address of its own for replies; autobind gives an abstract one.
-            if datagram { try socket.bind(to: .unixAutobind) }
             do {
                 try Connection.connect(socket, to: address, timeout: options.connectTimeout)
             } catch {
@@ -142,6 +166,8 @@ package struct Connector {
             }
             return socket
         } catch {
+            // Bound but not connected: the `-s` file snc just made goes again.
+            if let source = options.sourceAddress, !source.hasPrefix("@") { _ = unlink(source) }
             throw .unixConnectFailed(path: path, error: error)
         }
     }

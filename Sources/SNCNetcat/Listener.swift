@@ -19,7 +19,15 @@ package struct Listener {
     package func run(local: LocalStreams) throws(NetcatError) -> RelayOutcome {
         var options = self.options
         // nc -l ends a session when its client leaves; with a terminal on stdin snc does too.
-        if local.inputIsTerminal && options.session.readsInput { options.session.endsWhenPeerCloses = true }
+        // With -k so does every session, whatever stdin is (nc -k and ncat -k do
+        // the same): a client that has finished sending makes way for the next,
+        // which gets stdin from where this one left it; otherwise an idle stdin
+        // that never ends would keep the first client forever.
+        if (local.inputIsTerminal || options.keepListening) && options.session.readsInput {
+            options.session.endsWhenPeerCloses = true
+        }
+        // stdout carries every client's data under -k: it must outlive each one.
+        if options.keepListening { options.session.endsOutputWhenPeerFinishes = false }
         return try Listener(options: options, reporter: reporter).listen(local: local)
     }
 

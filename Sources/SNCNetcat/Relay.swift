@@ -10,7 +10,9 @@ import Glibc
 /// - stdin → socket: on stdin's end (once everything is sent) the socket's
 ///   write side is shut down (shutdown(2) SHUT_WR), so the peer sees EOF and
 ///   can still answer; `--no-shutdown` leaves it open.
-/// - socket → stdout: runs until the peer closes its side.
+/// - socket → stdout: runs until the peer closes its side; then stdout is
+///   ended at once (`LocalStreams.endOutput`), so a reader downstream sees
+///   end of file while stdin is still being sent (half-close both ways).
 /// - The session ends when both directions are done, or when the `-q` timer
 ///   or an idle timeout runs out; staged bytes are written out first.
 /// - Pipes (and files, through a private pipe) move by splice(2), without
@@ -64,7 +66,7 @@ package enum Relay {
         }
 
         var loop = RelayLoop(outbound: outbound, inbound: inbound, options: options, isStream: isStream,
-                             outboundEndedBefore: outboundEndedBefore)
+                             outboundEndedBefore: outboundEndedBefore, local: local)
         let ending = loop.run(socket)
         inbound.flush(socket)
         if isStream, ending == .quitAfterInputEnded || (ending == .completed && options.endsWhenInputSent) {
@@ -142,13 +144,17 @@ private struct RelayLoop {
     let options: SessionOptions
     let isStream: Bool
     let outboundEndedBefore: Bool
+    let local: LocalStreams
 
     private var outboundFinished = false
+    private var inboundFinished = false
     private var quitDeadline: Deadline?
     private var lastActivity = ContinuousClock.now
     private var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 3)
 
-    init(outbound: RelayDirection, inbound: RelayDirection, options: SessionOptions, isStream: Bool, outboundEndedBefore: Bool) {
+    init(outbound: RelayDirection, inbound: RelayDirection, options: SessionOptions, isStream: Bool, outboundEndedBefore: Bool,
+         local: LocalStreams) {
+        self.local = local
         self.outbound = outbound
         self.inbound = inbound
         self.options = options
@@ -183,9 +189,20 @@ private struct RelayLoop {
         }
     }
 
-    /// Acts on state changes: stdin's end (shutdown and the `-q` timer) and
-    /// a lost connection (which stops the other direction too).
+    /// Acts on state changes: the peer's end of data (stdout ends), stdin's
+    /// end (shutdown and the `-q` timer) and a lost connection (which stops
+    /// the other direction too).
     private mutating func settle(_ socket: borrowing Socket) {
+        if !inboundFinished, inbound.state == .closed {
+            inboundFinished = true
+            // Everything the peer sent is written: nothing more can come, so
+            // the reader of stdout may finish (`snc -l 7000 | tar x`) while
+            // stdin goes on to the peer. Not after a failure: the session
+            // ends then anyway, and says why.
+            if isStream, inbound.reachedEnd, inbound.failure == nil, options.endsOutputWhenPeerFinishes {
+                local.endOutput()
+            }
+        }
         if case .network = inbound.failure, outbound.state != .closed { outbound.networkLost(nil) }
         // A reset or a closed peer on the send side still leaves the peer's
         // last reply in the receive queue: inbound reads on to its own EOF

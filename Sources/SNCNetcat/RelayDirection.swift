@@ -43,6 +43,8 @@ final class RelayDirection {
 
     var state: State
     var staging: Staging
+    /// `-C`'s conversion, which remembers a CR that ended the last read.
+    private var lineEndings = RelayLineEndings()
     var sourceReady = false
     var sinkReady = false
     /// The source reached end of file.
@@ -311,7 +313,7 @@ final class RelayDirection {
         return record(buffer, committing: count)
     }
 
-    /// `-C`: reads at most half the free space, then writes each "\n" as "\r\n".
+    /// `-C`: reads at most half the free space, then writes each bare "\n" as "\r\n".
     private func fillExpandingNewlines(_ buffer: ByteBuffer) throws(SyscallError) -> IOResult<Int> {
         let limit = min(buffer.freeSpace / 2, datagram == nil ? Int.max : Self.largestDatagram / 2)
         var scratch = [UInt8](repeating: 0, count: limit)
@@ -324,11 +326,8 @@ final class RelayDirection {
             return .done(0)
         }
         var expanded: [UInt8] = []
-        expanded.reserveCapacity(count * 2)
-        for byte in scratch[..<count] {
-            if byte == UInt8(ascii: "\n") { expanded.append(UInt8(ascii: "\r")) }
-            expanded.append(byte)
-        }
+        expanded.reserveCapacity(RelayLineEndings.expandedLimit(of: count))
+        lineEndings.expand(scratch[..<count], into: &expanded)
         expanded.withUnsafeBytes { buffer.append($0) }
         logChunk(UnsafeRawBufferPointer(rebasing: buffer.readable.suffix(expanded.count)))
         return .done(count)

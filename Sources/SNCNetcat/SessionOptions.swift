@@ -10,6 +10,11 @@ package struct SessionOptions: Sendable, Equatable {
     /// even if stdin is still open: nc's rule for `-l`, which snc follows when
     /// stdin is a terminal, so that an operator need not type ^D after each client.
     package var endsWhenPeerCloses = false
+    /// Once the peer has finished sending and all of it is written, stdout
+    /// is ended (`LocalStreams.endOutput`) so that its reader sees end of
+    /// file, while stdin may still be sent. Off with `-k`, whose stdout
+    /// carries the next client's data too.
+    package var endsOutputWhenPeerFinishes = true
     /// shutdown(SHUT_WR) once stdin ends and is sent, so the peer sees EOF
     /// (snc's default; nc needs `-N`). Off with `--no-shutdown`.
     package var halfCloses = true
@@ -21,7 +26,7 @@ package struct SessionOptions: Sendable, Equatable {
     /// Whether an idle timeout is a failure (`--idle-timeout`, as ncat) or a
     /// quiet end (`-w`, as nc).
     package var idleTimeoutFails = false
-    /// `-C`: send each "\n" from stdin as "\r\n".
+    /// `-C`: send each bare "\n" from stdin as "\r\n" (`RelayLineEndings`).
     package var crlf = false
     /// `--output FILE`: log everything sent and received.
     package var outputLog: String?

@@ -17,6 +17,8 @@ struct ConnectCommand: ParsableCommand {
             Every byte read from stdin is sent; every byte received is written to stdout. \
             When stdin ends, snc shuts down its sending side (the peer sees end of file and can still answer) \
             and exits once the peer closes too; -q ends it sooner. \
+            When the peer has finished sending, stdout ends at once (so a reader downstream sees end of file) \
+            while stdin is still sent. \
             Pipes and files move by splice(2), without copying through user space.
 
             Each address HOST resolves to is tried in turn. Ports are numbers (1-65535) or service names \
@@ -29,10 +31,12 @@ struct ConnectCommand: ParsableCommand {
     @OptionGroup(title: "Netcat options")
     var netcat: NetcatOptions
 
-    @Flag(name: .customShort("z"), help: "Scan: report which ports accept connections, sending no data (-v prints each result).")
+    @Flag(name: .customShort("z"), help: ArgumentHelp(
+        "Scan: report which ports accept connections, sending no data (-v prints each result).",
+        discussion: "With -u each port gets empty datagrams; an ICMP port unreachable marks it closed, silence for 3 seconds (-w SECS) open, as nc."))
     var scan = false
 
-    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Connect from this local address.", valueName: "address"))
+    @Option(name: .customShort("s"), parsing: .unconditional, help: ArgumentHelp("Connect from this local address (with -U: bind this socket path, removed at exit).", valueName: "address"))
     var sourceAddress: String?
 
     @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("Connect from this local port.", valueName: "port"))
@@ -82,6 +86,7 @@ struct ConnectCommand: ParsableCommand {
         if netcat.unixSocket {
             if scan { throw NetcatUsageError("cannot use -z and -U") }
             if !ports.isEmpty { throw NetcatUsageError("cannot use a port with -U") }
+            if sourcePort != nil { throw NetcatUsageError("cannot use -p with -U") }
             endpoint = .unix(path: host)
         } else {
             guard !ports.isEmpty else { throw NetcatUsageError("missing port number") }
@@ -92,7 +97,6 @@ struct ConnectCommand: ParsableCommand {
             if !scan && (ranges.count > 1 || ranges[0].lower != ranges[0].upper) {
                 throw NetcatUsageError("cannot use a port range or several ports without -z")
             }
-            if scan && network.transport == .udp { throw NetcatUsageError("cannot use -z and -u") }
             endpoint = .internet(host: host, ports: ranges)
         }
         var options = ConnectOptions(endpoint: endpoint)

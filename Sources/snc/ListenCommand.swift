@@ -17,9 +17,12 @@ struct ListenCommand: ParsableCommand {
             IPv4 and IPv6 clients (nc listens on IPv4 only); where IPv6 is missing it falls back to 0.0.0.0. \
             -4 listens on 0.0.0.0 only, -6 on :: only.
 
-            One client is served, then snc exits: once stdin has ended and the client has closed, or, \
-            with a terminal on stdin, as soon as the client has closed (as nc -l). \
-            With -k it waits for the next client after each one; stdin carries on where the last client left it. \
+            One client is served, then snc exits: once stdin has ended and the client has finished sending, or, \
+            with a terminal on stdin, as soon as the client has finished (as nc -l). \
+            stdout ends as soon as the client has finished, so a reader such as tar sees end of file while stdin \
+            is still being sent. \
+            With -k it takes the next client once one has finished sending (as nc -k); stdout stays open for it \
+            and stdin carries on where the last client left it. \
             With --keep-open (ncat's -k), or -k with --max-conns, it serves many clients at once: stdin goes to all of them \
             and every client's data to stdout. With --broker every client's data goes \
             to all other clients, stdin goes to all clients and the clients' data to stdout; \
@@ -64,8 +67,14 @@ struct ListenCommand: ParsableCommand {
     @Option(name: .customLong("allow"), help: ArgumentHelp("Serve only clients from ADDRESS[/PREFIX] (or a host name); repeatable.", valueName: "address"))
     var allow: [String] = []
 
-    @Option(name: .customLong("deny"), help: ArgumentHelp("Turn away clients from ADDRESS[/PREFIX] (or a host name) unless --allow lets them in; repeatable.", valueName: "address"))
+    @Option(name: .customLong("deny"), help: ArgumentHelp("Turn away clients from ADDRESS[/PREFIX] (or a host name), even if --allow matches them too; repeatable.", valueName: "address"))
     var deny: [String] = []
+
+    @Option(name: .customLong("allowfile"), help: ArgumentHelp("As --allow, for each line of FILE (one ADDRESS[/PREFIX] or host name a line, # comments); repeatable.", valueName: "file"))
+    var allowFiles: [String] = []
+
+    @Option(name: .customLong("denyfile"), help: ArgumentHelp("As --deny, for each line of FILE (one ADDRESS[/PREFIX] or host name a line, # comments); repeatable.", valueName: "file"))
+    var denyFiles: [String] = []
 
     @Flag(name: .customShort("z"), help: .private)
     var scan = false
@@ -107,7 +116,9 @@ struct ListenCommand: ParsableCommand {
                 throw NetcatUsageError(positional.isEmpty ? "missing socket path for -U" : "too many arguments for -U: expected one path")
             }
             if portOption != nil || addressOption != nil { throw NetcatUsageError("cannot use -U with -p or -s") }
-            if !allow.isEmpty || !deny.isEmpty { throw NetcatUsageError("cannot use --allow or --deny with -U") }
+            if !allow.isEmpty || !deny.isEmpty || !allowFiles.isEmpty || !denyFiles.isEmpty {
+                throw NetcatUsageError("cannot use --allow or --deny with -U")
+            }
             options.unixPath = positional[0]
         } else {
             var portText = portOption
@@ -145,6 +156,13 @@ struct ListenCommand: ParsableCommand {
         var access = AccessControl()
         for rule in allow { access.allowed += try AccessRule.parse(rule, numeric: network.numeric) }
         for rule in deny { access.denied += try AccessRule.parse(rule, numeric: network.numeric) }
+        for path in allowFiles {
+            let rules = try AccessRule.parse(file: path, option: "--allowfile", numeric: network.numeric)
+            // An allow list with nothing in it would admit everyone: surely not what was meant.
+            if rules.isEmpty { throw NetcatUsageError("--allowfile \(path) has no addresses") }
+            access.allowed += rules
+        }
+        for path in denyFiles { access.denied += try AccessRule.parse(file: path, option: "--denyfile", numeric: network.numeric) }
         options.access = access
         return options
     }

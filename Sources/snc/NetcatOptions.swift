@@ -43,7 +43,7 @@ struct NetcatOptions: ParsableArguments {
     @Flag(name: .customShort("d"), help: "Do not read stdin.")
     var noInput = false
 
-    @Flag(name: .customShort("C"), help: "Send CRLF as the line ending (each \\n from stdin goes out as \\r\\n).")
+    @Flag(name: .customShort("C"), help: "Send CRLF as the line ending (each \\n from stdin not already after a \\r goes out as \\r\\n).")
     var crlf = false
 
     @Flag(name: .customShort("N"), help: ArgumentHelp(

@@ -33,14 +33,18 @@ import SNCSocket
         #expect(throws: NetcatUsageError("invalid address or prefix: name/8")) { try AccessRule.parse("name/8") }
     }
 
-    @Test func allowWinsOverDeny() throws {
+    @Test func denyWinsOverAllow() throws {
         let onlyDeny = AccessControl(denied: try AccessRule.parse("127.0.0.0/8"))
         #expect(!onlyDeny.permits(try address("127.0.0.1")))
         #expect(onlyDeny.permits(try address("::1")))
-        let both = AccessControl(allowed: try AccessRule.parse("127.0.0.1"), denied: try AccessRule.parse("127.0.0.0/8"))
-        #expect(both.permits(try address("127.0.0.1")))
-        #expect(!both.permits(try address("127.0.0.2")))
+        let both = AccessControl(allowed: try AccessRule.parse("127.0.0.0/8"), denied: try AccessRule.parse("127.0.0.1"))
+        #expect(!both.permits(try address("127.0.0.1")))
+        #expect(both.refusal(for: try address("127.0.0.1")) == "denied by --deny")
+        #expect(both.permits(try address("127.0.0.2")))
         #expect(!both.permits(try address("::1")))
+        #expect(both.refusal(for: try address("::1")) == "not in --allow")
+        let narrowAllow = AccessControl(allowed: try AccessRule.parse("127.0.0.1"), denied: try AccessRule.parse("127.0.0.0/8"))
+        #expect(!narrowAllow.permits(try address("127.0.0.1")))
         #expect(AccessControl().permits(try address("192.0.2.1")))
     }
 }

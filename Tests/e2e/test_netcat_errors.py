@@ -154,6 +154,7 @@ def test_permission_denied_below_1024(snc):
     (["-lz", "5555"], "cannot use -z and -l"),
     (["-4", "-6", "127.0.0.1", "80"], "cannot use -4 and -6"),
     (["-k", "127.0.0.1", "80"], "must use -l with -k"),
+    (["-U", "-p", "5555", "no-such.sock"], "cannot use -p with -U"),
     (["--send-only", "--recv-only", "127.0.0.1", "80"], "cannot use --send-only and --recv-only"),
     (["-lu", "--broker", "5555"], "cannot use --broker and -u"),
     (["-w", "abc", "127.0.0.1", "80"], "timeout invalid: abc"),
@@ -231,3 +232,29 @@ def test_scan_a_range_and_a_service_name(snc):
     result = run([snc, "-zv", "127.0.0.1", "http"], timeout=20)
     assert result.stderr.decode().startswith("snc: connect to 127.0.0.1 port 80 (tcp) failed:") or \
         "port [tcp/http] succeeded!" in result.stderr.decode()
+
+
+def test_udp_scan_tells_closed_from_silent_ports(snc):
+    """-z -u, as nc: empty datagrams; an ICMP port unreachable marks a port closed, silence
+    (-w 1 here) open, worded as nc words it; exit 0 when one is open."""
+    listening = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listening.bind(("127.0.0.1", 0))
+    open_port = listening.getsockname()[1]
+    closed = free_port(kind=socket.SOCK_DGRAM)
+    try:
+        started = time.monotonic()
+        result = run([snc, "-zuv", "-w", "1", "127.0.0.1", open_port, closed], timeout=20)
+        took = time.monotonic() - started
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.decode().splitlines() == [
+            f"Connection to 127.0.0.1 {open_port} port [udp/*] succeeded!",
+            f"snc: connect to 127.0.0.1 port {closed} (udp) failed: Connection refused",
+        ]
+        assert took < 5
+        listening.settimeout(1)
+        assert listening.recvfrom(10)[0] == b""  # the probe is an empty datagram
+    finally:
+        listening.close()
+    nothing = run([snc, "-zu", "127.0.0.1", f"{closed}-{closed}"], timeout=20)
+    assert nothing.returncode == 1
+    assert nothing.stderr == b""

@@ -145,14 +145,62 @@ def test_allow_and_deny_filter_peers(snc, procs):
     listener.wait(timeout=5)
     assert f"Connection from 127.0.0.1 " in listener.stderr.read().decode()
 
+
+
+def test_deny_wins_over_allow(snc, procs):
+    """A peer matched by both --allow and --deny is turned away (ncat 7.93 does the same);
+    one matched by --allow alone gets in."""
     port = free_port()
-    listener = procs.start([snc, "-lnk", "--allow", "::1", "--deny", "::/0", port])
+    listener = procs.start([snc, "-lnvk", "--allow", "127.0.0.0/8", "--allow", "::1", "--deny", "127.0.0.1", port])
     wait_for_listen(port)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as denied:
+        denied.sendall(b"denied although allowed\n")
+        assert closed_without_data(denied)
     with socket.create_connection(("::1", port), timeout=5) as allowed:
-        allowed.sendall(b"allow wins\n")
+        allowed.sendall(b"only allowed\n")
         allowed.shutdown(socket.SHUT_WR)
         recv_all(allowed)
-    assert read_until(listener.stdout, lambda data: data.endswith(b"\n")) == b"allow wins\n"
+    assert read_until(listener.stdout, lambda data: data.endswith(b"\n")) == b"only allowed\n"
+    listener.kill()
+    listener.wait(timeout=5)
+    assert "Connection from 127.0.0.1 " in listener.stderr.read().decode()
+    assert listener.stdout.read() == b""
+
+
+def test_allowfile_and_denyfile(snc, procs, tmp_path):
+    """One address or network a line, # comments, CR LF line ends; deny wins here too."""
+    allow = tmp_path / "allow.txt"
+    allow.write_bytes(b"# who may connect\r\n127.0.0.0/8\r\n\r\n  ::1   # the IPv6 loopback\r\n")
+    deny = tmp_path / "deny.txt"
+    deny.write_bytes(b"127.0.0.1\n")
+    port = free_port()
+    listener = procs.start([snc, "-lnk", "--allowfile", allow, "--denyfile", deny, port])
+    wait_for_listen(port)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as denied:
+        denied.sendall(b"should not arrive\n")
+        assert closed_without_data(denied)
+    with socket.create_connection(("::1", port), timeout=5) as allowed:
+        allowed.sendall(b"listed in the allow file\n")
+        allowed.shutdown(socket.SHUT_WR)
+        recv_all(allowed)
+    assert read_until(listener.stdout, lambda data: data.endswith(b"\n")) == b"listed in the allow file\n"
+
+
+def test_bad_access_files_are_usage_errors(snc, tmp_path):
+    rules = tmp_path / "rules.txt"
+    rules.write_bytes(b"10.0.0.0/8\n# fine so far\n10.0.0.300\n")
+    result = run([snc, "-ln", "--denyfile", rules, "5555"], timeout=10)
+    assert result.returncode == 64
+    assert result.stderr.decode() == f"snc: --denyfile {rules} line 3: invalid address or prefix: 10.0.0.300\n"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"# nobody\n")
+    result = run([snc, "-ln", "--allowfile", empty, "5555"], timeout=10)
+    assert result.returncode == 64
+    assert result.stderr.decode() == f"snc: --allowfile {empty} has no addresses\n"
+    missing = tmp_path / "missing.txt"
+    result = run([snc, "-ln", "--allowfile", missing, "5555"], timeout=10)
+    assert result.returncode == 64
+    assert result.stderr.decode() == f"snc: cannot read --allowfile {missing}: No such file or directory\n"
 
 
 def test_nc_style_listen_command_lines(snc, procs):

@@ -1,7 +1,9 @@
 """Relay options: -C, -d, --send-only, --recv-only, --no-shutdown, -s/-p, and UDP/Unix with ncat."""
+import os
 import socket
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -39,6 +41,20 @@ def test_crlf_line_endings(snc):
     result = run([snc, "-C", "127.0.0.1", server.port], input=b"GET / HTTP/1.0\n\n", timeout=20)
     assert result.returncode == 0
     assert server.finish() == b"GET / HTTP/1.0\r\n\r\n"
+
+
+def test_crlf_leaves_existing_crlf_alone_across_reads(snc, procs):
+    """-C converts bare line feeds only: CR LF stays CR LF, also when the CR ends one read
+    of stdin and the LF starts the next."""
+    server = OneShotServer(lambda connection: recv_all(connection, timeout=20))
+    client = procs.start([snc, "-C", "127.0.0.1", server.port], stdin=subprocess.PIPE)
+    client.stdin.write(b"already crlf\r\nbare lf\nsplit crlf\r")
+    client.stdin.flush()
+    time.sleep(0.5)  # snc reads what is there: the CR ends that read
+    client.stdin.write(b"\nlone cr\r and lf\n\n")
+    client.stdin.close()
+    assert wait_exit(client, 20) == 0
+    assert server.finish() == b"already crlf\r\nbare lf\r\nsplit crlf\r\nlone cr\r and lf\r\n\r\n"
 
 
 @pytest.mark.parametrize("option", ["-d", "--recv-only"])
@@ -156,6 +172,29 @@ def test_unix_datagrams(snc, procs, tmp_path):
     listener.stdin.write(b"and back\n")
     listener.stdin.flush()
     assert read_until(client.stdout, lambda data: data.endswith(b"\n")) == b"and back\n"
+
+
+def test_unix_datagram_client_binds_the_source_path(snc, procs, tmp_path):
+    """-U -u -s PATH binds the client to PATH, as nc does, so the server sees that name and
+    answers it there; snc removes the file it made when the session ends."""
+    server_path = str(tmp_path / "server.sock")
+    client_path = str(tmp_path / "client.sock")
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    server.bind(server_path)
+    server.settimeout(10)
+    try:
+        client = procs.start([snc, "-Uu", "-q", "2", "-s", client_path, server_path], stdin=subprocess.PIPE)
+        client.stdin.write(b"from a named client\n")
+        client.stdin.close()
+        datagram, sender = server.recvfrom(100)
+        assert datagram == b"from a named client\n"
+        assert sender == client_path
+        server.sendto(b"answered by name\n", sender)
+        assert read_until(client.stdout, lambda data: data.endswith(b"\n")) == b"answered by name\n"
+        assert wait_exit(client, 10) == 0
+        assert not os.path.exists(client_path)
+    finally:
+        server.close()
 
 
 def test_keep_listening_udp_answers_the_last_sender(snc, procs):
