@@ -55,18 +55,22 @@ package struct ForwardEngine {
         let mailboxes = workers.map(\.mailbox)
         workers[0].peers = Array(mailboxes.dropFirst())
 
-        var threads: [WorkerThread] = []
+        var threads: [PosixThread] = []
         for worker in workers.dropFirst() {
             let transfer = WorkerTransfer(worker: worker)
-            threads.append(try WorkerThread {
-                do throws(ForwardError) {
-                    try transfer.worker.run()
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                    stop.raise()
-                    for mailbox in mailboxes { mailbox.wake() }
-                }
-            })
+            do throws(SyscallError) {
+                threads.append(try PosixThread {
+                    do throws(ForwardError) {
+                        try transfer.worker.run()
+                    } catch {
+                        failure.withLock { if $0 == nil { $0 = error } }
+                        stop.raise()
+                        for mailbox in mailboxes { mailbox.wake() }
+                    }
+                })
+            } catch {
+                throw .system(error)
+            }
         }
         let main = workers[0]
         workers.removeAll()

@@ -1,4 +1,3 @@
-import CLibSSH2
 import SNCSSH
 import SNCSocket
 #if canImport(Glibc)
@@ -29,13 +28,13 @@ enum SessionDriver {
     static func wait(_ session: SSHSession, deadline: Deadline?) throws(SSHError) {
         try session.flushOutbound()
         if let deadline, deadline.hasPassed {
-            throw SSHError(call: "poll", code: LIBSSH2_ERROR_TIMEOUT, message: "timed out")
+            throw .timedOut(call: "poll")
         }
         var entry = [pollfd(fd: session.socket, events: session.pollEvents, revents: 0)]
         do {
             _ = try Poll.wait(&entry, timeoutMilliseconds: deadline.map { min($0.remainingMilliseconds, 1000) } ?? 1000)
         } catch {
-            throw SSHError(call: "poll", code: LIBSSH2_ERROR_SOCKET_NONE, message: error.description)
+            throw .socketFailure(call: "poll", message: error.description)
         }
     }
 }

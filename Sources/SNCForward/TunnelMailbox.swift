@@ -17,10 +17,10 @@ struct TunnelHandoff: Sendable {
 /// Mutex-guarded list plus a pipe whose read end wakes the worker's poll.
 final class TunnelMailbox: Sendable {
     private let queue = Mutex<[TunnelHandoff]>([])
-    private let pipe: PipeEnds
+    private let pipe: WakePipe
 
     init() throws(SyscallError) {
-        pipe = try PipeEnds()
+        pipe = try WakePipe()
     }
 
     var wakeDescriptor: CInt { pipe.readEnd }
@@ -32,14 +32,12 @@ final class TunnelMailbox: Sendable {
 
     /// Wakes the owning worker's poll (also used to stop it).
     func wake() {
-        var byte: UInt8 = 1
-        _ = write(pipe.writeEnd, &byte, 1)
+        pipe.wake()
     }
 
     /// Everything posted so far; empties the wake pipe.
     func take() -> [TunnelHandoff] {
-        var sink = [UInt8](repeating: 0, count: 64)
-        while sink.withUnsafeMutableBytes({ read(pipe.readEnd, $0.baseAddress, $0.count) }) > 0 {}
+        pipe.drain()
         return queue.withLock { list in
             defer { list.removeAll() }
             return list

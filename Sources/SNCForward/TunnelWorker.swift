@@ -1,4 +1,3 @@
-import CLibSSH2
 import SNCSSH
 import SNCSocket
 import Synchronization
@@ -208,7 +207,7 @@ final class TunnelWorker {
     private func checkLiveness() throws(ForwardError) {
         let interval = settings.serverAliveInterval
         guard interval > 0 else { return }
-        let silentNanoseconds = monotonicNanoseconds() &- session.lastReceivedNanoseconds
+        let silentNanoseconds = MonotonicClock.now() &- session.lastReceivedNanoseconds
         // Saturating: a config may say ServerAliveInterval up to INT_MAX seconds.
         let limitSeconds = interval.saturatingMultiplied(by: max(settings.serverAliveCountMax, 1))
         if silentNanoseconds > UInt64(limitSeconds.saturatingMultiplied(by: 1_000_000_000)) {

@@ -118,10 +118,8 @@ struct BlockingClient {
     private static func waitReadable(_ socket: borrowing Socket, until deadline: UInt64) throws(SyscallError) -> Bool {
         var entry = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)]
         while true {
-            let now = MonotonicClock.now()
-            guard now < deadline else { return false }
-            // Rounded up, so a wait never ends just before the deadline and spins.
-            let milliseconds = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+            let milliseconds = MonotonicClock.milliseconds(until: deadline)
+            guard milliseconds > 0 else { return false }
             if try Poll.wait(&entry, timeoutMilliseconds: milliseconds) > 0 { return true }
         }
     }

@@ -14,7 +14,7 @@ enum EpollEngine {
             let share = concurrency / loops + (loop < concurrency % loops ? 1 : 0)
             guard share > 0 else { continue }
             do {
-                try DetachedThread.start(stackSize: 1 << 20) {
+                try PosixThread.detach(stackSize: 1 << 20) {
                     do {
                         var loop = try EpollLoop(run: run, slots: share)
                         loop.drive()

@@ -196,7 +196,7 @@ package final class LabServer {
         var waited: Int32 = 0
         while true {
             do {
-                try DetachedThread.start(stackSize: configuration.threadStackSize, body)
+                try PosixThread.detach(stackSize: configuration.threadStackSize, body)
                 return
             } catch {
                 // EAGAIN: out of threads or memory for a stack. Wait for a

@@ -17,7 +17,7 @@ enum ThreadsEngine {
             var waited: Int32 = 0
             while true {
                 do {
-                    try DetachedThread.start(stackSize: run.configuration.threadStackSize) {
+                    try PosixThread.detach(stackSize: run.configuration.threadStackSize) {
                         work(run)
                     }
                     started += 1

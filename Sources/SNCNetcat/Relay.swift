@@ -149,7 +149,7 @@ private struct RelayLoop {
     private var outboundFinished = false
     private var inboundFinished = false
     private var quitDeadline: Deadline?
-    private var lastActivity = ContinuousClock.now
+    private var lastActivity = MonotonicClock.now()
     private var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 3)
 
     init(outbound: RelayDirection, inbound: RelayDirection, options: SessionOptions, isStream: Bool, outboundEndedBefore: Bool,
@@ -171,7 +171,7 @@ private struct RelayLoop {
             if let quitDeadline, quitDeadline.hasPassed { return .quitAfterInputEnded }
 
             let progressing = outbound.canProgress || inbound.canProgress
-            if !progressing, let idle = options.idleTimeout, idleDeadline(idle) <= .now { return .idleTimedOut }
+            if !progressing, let idle = options.idleTimeout, idleDeadline(idle).hasPassed { return .idleTimedOut }
             let timeout = progressing ? 0 : pollTimeout()
             let ready: Int
             do {
@@ -185,7 +185,7 @@ private struct RelayLoop {
             if ready == 0 && timeout != 0 {
                 continue // a deadline may have passed; the checks above decide
             }
-            if outbound.pump(socket) + inbound.pump(socket) > 0 { lastActivity = .now }
+            if outbound.pump(socket) + inbound.pump(socket) > 0 { lastActivity = MonotonicClock.now() }
         }
     }
 
@@ -225,20 +225,13 @@ private struct RelayLoop {
         }
     }
 
-    private func idleDeadline(_ seconds: Double) -> ContinuousClock.Instant {
-        lastActivity.advanced(by: .milliseconds(Int((seconds * 1000).rounded(.up))))
+    private func idleDeadline(_ seconds: Double) -> Deadline {
+        Deadline(seconds: seconds, after: lastActivity)
     }
 
     /// How long poll may sleep: until the `-q` or idle deadline, or forever.
     private func pollTimeout() -> Int32 {
-        var timeout: Int32 = -1
-        if let quitDeadline { timeout = quitDeadline.remainingMilliseconds }
-        if let idle = options.idleTimeout {
-            let left = ContinuousClock.now.duration(to: idleDeadline(idle))
-            let milliseconds = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1))
-            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
-        }
-        return timeout
+        Deadline.pollTimeout(quitDeadline, options.idleTimeout.map(idleDeadline))
     }
 
     /// poll(2) on stdin, the socket and stdout for what the directions wait for.

@@ -1,4 +1,5 @@
 import CLibSSH2
+import SNCSocket
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,7 @@ enum SSHCallbacks {
         while true {
             let count = Glibc.recv(socket, buffer, length, flags)
             if count > 0, let context, context.socket == socket {
-                context.lastReceivedNanoseconds = monotonicNanoseconds()
+                context.lastReceivedNanoseconds = MonotonicClock.now()
                 context.bytesReceived &+= UInt64(count)
             }
             if count >= 0 { return count }
@@ -80,15 +81,14 @@ enum SSHCallbacks {
 
     /// Flushes the buffer, waiting for the socket (teardown only). 0 or -errno.
     static func drain(_ context: SSHSessionContext, socket: CInt, timeoutMilliseconds: Int32) -> Int {
-        let deadline = monotonicNanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
+        let deadline = Deadline(milliseconds: Int(timeoutMilliseconds))
         while !context.outbound.isEmpty {
             let result = context.outbound.flush(to: socket)
             if result != 0 { context.sendError = result; return result }
             if context.outbound.isEmpty { break }
-            let now = monotonicNanoseconds()
-            if now >= deadline { return -Int(ETIMEDOUT) }
+            if deadline.hasPassed { return -Int(ETIMEDOUT) }
             var entry = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-            _ = poll(&entry, 1, CInt((deadline - now) / 1_000_000) + 1)
+            _ = poll(&entry, 1, deadline.remainingMilliseconds)
         }
         return 0
     }

@@ -1,3 +1,4 @@
+import SNCSocket
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,7 @@ final class SSHSessionContext {
 
     /// Monotonic nanoseconds of the last time the server sent us a byte:
     /// the engine's evidence that the server is alive.
-    var lastReceivedNanoseconds: UInt64 = monotonicNanoseconds()
+    var lastReceivedNanoseconds: UInt64 = MonotonicClock.now()
     /// Bytes received on the TCP socket, so the engine can tell that libssh2
     /// has queued new packets (which may belong to any channel).
     var bytesReceived: UInt64 = 0
@@ -35,13 +36,6 @@ final class SSHSessionContext {
     /// for the socket instead of buffering, because libssh2 would otherwise
     /// wait for a reply to a request still sitting in our buffer.
     var sendsSynchronously = false
-}
-
-/// Nanoseconds on CLOCK_MONOTONIC.
-package func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 /// One keyboard-interactive round (`SSH_MSG_USERAUTH_INFO_REQUEST`): a name,

@@ -1,30 +1,44 @@
-/// A point on the monotonic clock, for timeouts that survive EINTR and retries.
-package struct Deadline: Sendable {
-    private let instant: ContinuousClock.Instant
+/// A point on `MonotonicClock`, for timeouts that survive EINTR and retries.
+package struct Deadline: Sendable, Equatable, Comparable {
+    /// The deadline as a `MonotonicClock` reading, in nanoseconds.
+    package let nanoseconds: UInt64
 
     /// About 142,000 years: longer waits are clamped to it, so no arithmetic
-    /// on a deadline (here or in `remainingMilliseconds`) can overflow.
+    /// on a deadline can overflow.
     private static let longestMilliseconds = 1 << 52
 
-    package init(milliseconds: Int) {
-        instant = ContinuousClock.now.advanced(by: .milliseconds(min(milliseconds, Self.longestMilliseconds)))
+    /// The instant `nanoseconds` on `MonotonicClock`.
+    package init(atNanoseconds nanoseconds: UInt64) {
+        self.nanoseconds = nanoseconds
     }
 
-    /// Huge or infinite `seconds` are clamped (see `longestMilliseconds`); NaN counts as 0.
-    package init(seconds: Double) {
+    /// `milliseconds` after `start` (a `MonotonicClock` reading; default
+    /// now). Negative values give a deadline that has already passed.
+    package init(milliseconds: Int, after start: UInt64 = MonotonicClock.now()) {
+        let clamped = min(max(milliseconds, -Self.longestMilliseconds), Self.longestMilliseconds)
+        let offset = UInt64(clamped.magnitude) * 1_000_000
+        nanoseconds = clamped >= 0 ? start.addingReportingOverflow(offset).partialValue : (start > offset ? start - offset : 0)
+    }
+
+    /// `seconds` after `start`, rounded up to whole milliseconds. Huge or
+    /// infinite `seconds` are clamped (see `longestMilliseconds`); NaN counts as 0.
+    package init(seconds: Double, after start: UInt64 = MonotonicClock.now()) {
         let milliseconds = (seconds * 1000).rounded(.up)
         let clamped = milliseconds.isNaN ? 0 : min(max(milliseconds, -Double(Self.longestMilliseconds)), Double(Self.longestMilliseconds))
-        instant = ContinuousClock.now.advanced(by: .milliseconds(Int(clamped)))
+        self.init(milliseconds: Int(clamped), after: start)
     }
 
-    package var hasPassed: Bool { ContinuousClock.now >= instant }
+    package var hasPassed: Bool { MonotonicClock.now() >= nanoseconds }
 
     /// What is left, rounded up, as poll(2) takes it; 0 once passed.
-    package var remainingMilliseconds: Int32 {
-        let left = instant - ContinuousClock.now
-        if left <= .zero { return 0 }
-        let (seconds, attoseconds) = left.components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+    package var remainingMilliseconds: Int32 { MonotonicClock.milliseconds(until: nanoseconds) }
+
+    /// The poll(2) timeout that wakes at the earliest of `deadlines`: -1
+    /// (forever) when there is none, 0 when one has passed.
+    package static func pollTimeout(_ deadlines: Deadline?...) -> Int32 {
+        guard let earliest = deadlines.compactMap({ $0 }).min() else { return -1 }
+        return earliest.remainingMilliseconds
     }
+
+    package static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 }

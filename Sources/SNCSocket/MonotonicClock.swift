@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// CLOCK_MONOTONIC in nanoseconds: cheap enough to read several times per
-/// connection, and immune to wall-clock jumps.
+/// connection, and immune to wall-clock jumps. The one clock snc's timeouts,
+/// deadlines and latency figures are read from.
 package enum MonotonicClock {
     /// Wraps `clock_gettime(2)`.
     package static func now() -> UInt64 {
@@ -28,5 +29,13 @@ package enum MonotonicClock {
 
     package static func seconds(since start: UInt64) -> Double {
         Double(now() &- start) / 1e9
+    }
+
+    /// What is left until `deadline` (a reading of this clock), as poll(2)
+    /// takes it: whole milliseconds rounded up, so a wait never ends just
+    /// before the deadline and spins; 0 once it has passed; at most Int32.max.
+    package static func milliseconds(until deadline: UInt64, now: UInt64 = now()) -> Int32 {
+        guard deadline > now else { return 0 }
+        return Int32(clamping: (deadline - now) / 1_000_000 + ((deadline - now) % 1_000_000 == 0 ? 0 : 1))
     }
 }
