@@ -164,11 +164,7 @@ struct LoadCommand: ParsableCommand {
         }
 
         if json {
-            do {
-                Console.write(STDOUT_FILENO, try ReportJSON.encode(report))
-            } catch {
-                throw Diagnostics.failure("cannot encode the report: \(error)")
-            }
+            Console.write(STDOUT_FILENO, ReportJSON.encode(report))
         } else if printsTable {
             Console.write(STDOUT_FILENO, ReportText.tableFooter(report))
         } else {

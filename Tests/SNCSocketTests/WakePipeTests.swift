@@ -1,0 +1,42 @@
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+import SNCSocket
+
+@Suite struct WakePipeTests {
+    private func readable(_ pipe: WakePipe, waitingMilliseconds: Int32) throws -> Bool {
+        var entry = [pollfd(fd: pipe.readEnd, events: Int16(POLLIN), revents: 0)]
+        return try Poll.wait(&entry, timeoutMilliseconds: waitingMilliseconds) == 1 && entry[0].revents & Int16(POLLIN) != 0
+    }
+
+    @Test func aWakeFromAnotherThreadEndsAPoll() throws {
+        let pipe = try WakePipe()
+        #expect(try !readable(pipe, waitingMilliseconds: 0))
+        try PosixThread.detach {
+            usleep(50_000)
+            pipe.wake()
+        }
+        let started = MonotonicClock.now()
+        #expect(try readable(pipe, waitingMilliseconds: 5000))
+        // Woken by the write (about 50 ms), not by the 5 s timeout.
+        #expect(MonotonicClock.seconds(since: started) < 4)
+        pipe.drain()
+        #expect(try !readable(pipe, waitingMilliseconds: 0))
+    }
+
+    @Test func wakesNeverBlockOnAFullPipe() throws {
+        let pipe = try WakePipe()
+        // A pipe holds 64 KiB by default; twice that many wakes must all return.
+        for _ in 0..<(128 * 1024) { pipe.wake() }
+        #expect(try readable(pipe, waitingMilliseconds: 0))
+        pipe.drain()
+        #expect(try !readable(pipe, waitingMilliseconds: 0))
+    }
+
+    @Test func bothEndsAreNonBlockingAndCloseOnExec() throws {
+        let pipe = try WakePipe()
+        #expect(fcntl(pipe.readEnd, F_GETFL) & O_NONBLOCK != 0)
+        #expect(fcntl(pipe.readEnd, F_GETFD) & FD_CLOEXEC != 0)
+    }
+}
