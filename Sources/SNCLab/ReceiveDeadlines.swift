@@ -1,3 +1,5 @@
+import SNCSocket
+
 /// The two clocks a served client's reads run against, and the SO_RCVTIMEO
 /// that makes one blocking read honour both.
 ///
@@ -44,7 +46,7 @@ package struct ReceiveDeadlines {
         var wanted = idleMilliseconds
         if let messageDeadline {
             // Rounded up, and at least 1: SO_RCVTIMEO takes 0 as "forever".
-            let left = messageDeadline > now ? Int(min((messageDeadline - now + 999_999) / 1_000_000, UInt64(Int32.max))) : 1
+            let left = max(1, Int(MonotonicClock.milliseconds(until: messageDeadline, now: now)))
             if wanted == 0 || left < wanted { wanted = max(1, left) }
         }
         guard wanted != inForce else { return nil }

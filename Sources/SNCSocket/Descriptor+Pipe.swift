@@ -4,6 +4,15 @@ import Glibc
 #endif
 
 extension Descriptor {
+    /// Wraps `pipe2(2)` with O_CLOEXEC|O_NONBLOCK, set atomically with the
+    /// pipe's creation (no window in which a child could inherit the ends).
+    /// The caller owns both descriptors.
+    package static func makePipe() throws(SyscallError) -> (readEnd: CInt, writeEnd: CInt) {
+        var ends: [CInt] = [-1, -1]
+        _ = try retrying("pipe2") { snc_pipe2(&ends, O_CLOEXEC | O_NONBLOCK) }
+        return (ends[0], ends[1])
+    }
+
     /// Asks for a bigger buffer on a pipe snc shares with another process
     /// (`fcntl(F_SETPIPE_SZ)`): fewer wake-ups per byte when splicing. Returns
     /// the capacity the pipe ends up with; a refusal (the per-user pipe limit)

@@ -23,10 +23,7 @@ package struct Pipe: ~Copyable {
     /// Wraps `pipe2(2)` with O_CLOEXEC|O_NONBLOCK, and asks for a `capacity`-byte
     /// buffer (F_SETPIPE_SZ; the kernel may give less, which is fine).
     package init(capacity: Int = 1 << 20) throws(SyscallError) {
-        var ends: [CInt] = [-1, -1]
-        _ = try retrying("pipe2") { snc_pipe2(&ends, O_CLOEXEC | O_NONBLOCK) }
-        readEnd = ends[0]
-        writeEnd = ends[1]
+        (readEnd, writeEnd) = try Descriptor.makePipe()
         // Unprivileged users are capped by /proc/sys/fs/pipe-max-size; the default 64 KiB still works.
         _ = snc_set_pipe_size(writeEnd, CInt(clamping: capacity))
     }

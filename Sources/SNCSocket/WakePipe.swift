@@ -1,4 +1,3 @@
-import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,10 +15,7 @@ package final class WakePipe: Sendable {
 
     /// Wraps `pipe2(2)` with O_CLOEXEC|O_NONBLOCK.
     package init() throws(SyscallError) {
-        var ends: [CInt] = [-1, -1]
-        _ = try retrying("pipe2") { snc_pipe2(&ends, O_CLOEXEC | O_NONBLOCK) }
-        readEnd = ends[0]
-        writeEnd = ends[1]
+        (readEnd, writeEnd) = try Descriptor.makePipe()
     }
 
     deinit {
