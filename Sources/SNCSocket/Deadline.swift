@@ -3,8 +3,8 @@ package struct Deadline: Sendable, Equatable, Comparable {
     /// The deadline as a `MonotonicClock` reading, in nanoseconds.
     package let nanoseconds: UInt64
 
-    /// About 142,000 years: longer waits are clamped to it, so no arithmetic
-    /// on a deadline can overflow.
+    /// About 142,000 years: longer waits in seconds are clamped to it, so
+    /// the conversion to an integer cannot trap.
     private static let longestMilliseconds = 1 << 52
 
     /// The instant `nanoseconds` on `MonotonicClock`.
@@ -15,9 +15,15 @@ package struct Deadline: Sendable, Equatable, Comparable {
     /// `milliseconds` after `start` (a `MonotonicClock` reading; default
     /// now). Negative values give a deadline that has already passed.
     package init(milliseconds: Int, after start: UInt64 = MonotonicClock.now()) {
-        let clamped = min(max(milliseconds, -Self.longestMilliseconds), Self.longestMilliseconds)
-        let offset = UInt64(clamped.magnitude) * 1_000_000
-        nanoseconds = clamped >= 0 ? start.addingReportingOverflow(offset).partialValue : (start > offset ? start - offset : 0)
+        // Saturating both ways: 2^52 ms is more nanoseconds than UInt64 holds.
+        let (product, overflow) = UInt64(milliseconds.magnitude).multipliedReportingOverflow(by: 1_000_000)
+        let offset = overflow ? UInt64.max : product
+        if milliseconds >= 0 {
+            let (sum, late) = start.addingReportingOverflow(offset)
+            nanoseconds = late ? .max : sum
+        } else {
+            nanoseconds = start > offset ? start - offset : 0
+        }
     }
 
     /// `seconds` after `start`, rounded up to whole milliseconds. Huge or
