@@ -33,6 +33,8 @@ package struct HostConfiguration: Sendable {
     /// Ciphers and MACs to offer (both directions); nil = libssh2's defaults.
     package let ciphers: String?
     package let macs: String?
+    /// How many times to ask for a passphrase or password (ssh's NumberOfPasswordPrompts).
+    package let numberOfPasswordPrompts: Int
     /// What was skipped while reading config files, for `-v`.
     package let notes: [String]
     /// The local account's home directory and name (for `~`, `%d`, `%u`).
@@ -66,6 +68,7 @@ package struct HostConfiguration: Sendable {
         }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw ConfigError(source: "command-line", line: 0, message: "no host name given") }
+        try CommandLineNames.validate(host: host)
 
         var options = SSHOptions()
         // -i files come first, in the order given, as ssh adds them while parsing its arguments.
@@ -77,6 +80,7 @@ package struct HostConfiguration: Sendable {
             try parser.apply(option: option, to: &options)
         }
         if options.user == nil { options.user = commandLine.user ?? destinationUser }
+        if let user = options.user { try CommandLineNames.validate(user: user) }
         if options.port == nil { options.port = commandLine.port }
         options.localForwards.insert(contentsOf: commandLine.forwards, at: 0)
 
@@ -91,17 +95,24 @@ package struct HostConfiguration: Sendable {
             try parser.apply(file: commandLine.systemConfigFile, to: &options, required: false, directory: "/etc/ssh")
         }
 
+        if let refused = options.unsupportedSettings.first(where: { !$0.isOff }) { throw refused.refusal }
+
         let configured = !options.identityFiles.isEmpty
         let identityFiles = configured ? options.identityFiles : ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"]
         let hostName = (options.hostName.map { expandHostName($0, host: host) } ?? host).lowercased()
         let batchMode = options.batchMode ?? false
+        let user = options.user ?? account.name
+        // A control character would let `-G` print a value as extra config
+        // lines (and no server name or account has one).
+        try CommandLineNames.refuseControlCharacters(hostName, what: "hostname")
+        try CommandLineNames.refuseControlCharacters(user, what: "remote username")
         let knownHosts = (options.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"])
             .filter { $0.lowercased() != "none" }
             .map { $0.hasPrefix("~") ? account.home + $0.dropFirst() : $0 }
         return HostConfiguration(
             host: host,
             hostName: hostName,
-            user: options.user ?? account.name,
+            user: user,
             port: options.port ?? 22,
             identityFiles: identityFiles,
             identityFilesConfigured: configured,
@@ -118,6 +129,7 @@ package struct HostConfiguration: Sendable {
             identityAgent: options.identityAgent,
             ciphers: options.ciphers,
             macs: options.macs,
+            numberOfPasswordPrompts: options.numberOfPasswordPrompts ?? 3,
             notes: parser.notes,
             home: account.home,
             localUser: account.name
@@ -182,6 +194,7 @@ package struct HostConfiguration: Sendable {
             "connecttimeout \(connectTimeout == 0 ? "none" : String(connectTimeout))",
             "serveraliveinterval \(serverAliveInterval)",
             "serveralivecountmax \(serverAliveCountMax)",
+            "numberofpasswordprompts \(numberOfPasswordPrompts)",
         ]
         lines += localForwards.map { "localforward \($0.configDescription)" }
         return lines.joined(separator: "\n") + "\n"
