@@ -215,6 +215,11 @@ package struct SSHConfigParser {
             throw ConfigError(source: source, line: line, message: "unsupported option \"\(value)\".")
         }
         guard active, !options.unsupportedSettings.contains(where: { $0.slot == rule.slot }) else { return }
+        // blockedBy: slot -> whether even its "off" value blocks.
+        let blocked = options.unsupportedSettings.contains { setting in
+            rule.blockedBy[setting.slot].map { evenOff in evenOff || !setting.isOff } ?? false
+        }
+        guard !blocked else { return }
         options.unsupportedSettings.append(UnsupportedSetting(
             keyword: rule.name, value: rule.raw ? value : parsed.arguments.joined(separator: " "), slot: rule.slot,
             isOff: rule.off.contains(value.lowercased()),

@@ -9,8 +9,7 @@ package enum UnsupportedKeyword {
     struct Rule {
         /// ssh_config(5)'s spelling, for messages.
         let name: String
-        /// Keywords sharing a slot share "first value wins": ssh keeps
-        /// whichever of ProxyJump and ProxyCommand comes first.
+        /// Where "first value wins" is kept (the lowercased keyword).
         let slot: String
         /// Whether ssh takes the value as written rather than as words.
         let raw: Bool
@@ -18,14 +17,20 @@ package enum UnsupportedKeyword {
         let values: Set<String>?
         /// The values that leave ssh's behaviour as snc's; empty = none does.
         let off: Set<String>
+        /// Slots whose earlier value stops this keyword, as in OpenSSH 9.2:
+        /// any ProxyCommand (even `none`) stops a later ProxyJump, a
+        /// ProxyJump to a host stops a later ProxyCommand, `ProxyJump none` does not.
+        var blockedBy: [String: Bool] = [:]
     }
 
     private static let flag: Set<String> = ["yes", "no", "true", "false"]
 
     static let rules: [String: Rule] = {
         let list = [
-            Rule(name: "ProxyJump", slot: "proxy", raw: true, values: nil, off: ["none"]),
-            Rule(name: "ProxyCommand", slot: "proxy", raw: true, values: nil, off: ["none"]),
+            Rule(name: "ProxyJump", slot: "proxyjump", raw: true, values: nil, off: ["none"],
+                 blockedBy: ["proxycommand": true]),
+            Rule(name: "ProxyCommand", slot: "proxycommand", raw: true, values: nil, off: ["none"],
+                 blockedBy: ["proxyjump": false]),
             Rule(name: "CertificateFile", slot: "certificatefile", raw: false, values: nil, off: []),
             Rule(name: "RemoteForward", slot: "remoteforward", raw: false, values: nil, off: []),
             Rule(name: "DynamicForward", slot: "dynamicforward", raw: false, values: nil, off: []),
