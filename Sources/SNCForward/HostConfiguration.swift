@@ -60,13 +60,18 @@ package struct HostConfiguration: Sendable {
     /// Resolves a command line against the config files.
     package static func resolve(_ commandLine: CommandLine) throws(ConfigError) -> HostConfiguration {
         let account = LocalAccount.current
+        // Split on bytes: an '@' or ']' followed by a combining mark is one
+        // Swift Character, which a Character search would not find.
         var destinationUser: String?
-        var host = commandLine.destination
-        if let at = host.lastIndex(of: "@") {
-            destinationUser = String(host[..<at])
-            host = String(host[host.index(after: at)...])
+        var hostBytes = Array(commandLine.destination.utf8)[...]
+        if let at = hostBytes.lastIndex(of: UInt8(ascii: "@")) {
+            destinationUser = String(decoding: hostBytes[..<at], as: UTF8.self)
+            hostBytes = hostBytes[(at + 1)...]
         }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if hostBytes.count >= 2, hostBytes.first == UInt8(ascii: "["), hostBytes.last == UInt8(ascii: "]") {
+            hostBytes = hostBytes.dropFirst().dropLast()
+        }
+        let host = String(decoding: hostBytes, as: UTF8.self)
         guard !host.isEmpty else { throw ConfigError(source: "command-line", line: 0, message: "no host name given") }
         try CommandLineNames.validate(host: host)
 
@@ -142,21 +147,34 @@ package struct HostConfiguration: Sendable {
     }
 
     /// Replaces ssh_config `%x` tokens; unknown tokens are left as written.
+    /// Works on bytes, as ssh's percent_expand: a token letter followed by
+    /// a combining mark is one Swift Character, and would not be found.
     static func expandTokens(_ value: String, _ tokens: [Character: String]) -> String {
-        var result = ""
-        var percent = false
-        for character in value {
-            if percent {
-                if character == "%" { result.append("%") } else if let replacement = tokens[character] { result += replacement } else { result += "%\(character)" }
-                percent = false
-            } else if character == "%" {
-                percent = true
+        var byteTokens: [UInt8: String] = [:]
+        for (letter, replacement) in tokens {
+            if let ascii = letter.asciiValue { byteTokens[ascii] = replacement }
+        }
+        let percent = UInt8(ascii: "%")
+        var result: [UInt8] = []
+        var afterPercent = false
+        for byte in value.utf8 {
+            if afterPercent {
+                if byte == percent {
+                    result.append(percent)
+                } else if let replacement = byteTokens[byte] {
+                    result += Array(replacement.utf8)
+                } else {
+                    result += [percent, byte]
+                }
+                afterPercent = false
+            } else if byte == percent {
+                afterPercent = true
             } else {
-                result.append(character)
+                result.append(byte)
             }
         }
-        if percent { result.append("%") }
-        return result
+        if afterPercent { result.append(percent) }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// IdentityFile paths with `~` and the tokens ssh expands there

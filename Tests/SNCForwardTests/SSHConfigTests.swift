@@ -162,7 +162,7 @@ private func writeTemporary(bytes: [UInt8]) -> String {
         _ = try resolve("q", "Host q\n  Port 2\n  RemoteForward 80 h:90\n")
         Issue.record("RemoteForward was not refused")
     } catch {
-        #expect(error.description.hasSuffix(" line 3: RemoteForward 80 h:90: not supported by snc (it would change where or how snc connects)"))
+        #expect(String(describing: error).hasSuffix(" line 3: RemoteForward 80 h:90: not supported by snc (it would change where or how snc connects)"))
     }
 }
 
