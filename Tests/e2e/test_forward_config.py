@@ -110,7 +110,8 @@ def compare_with_ssh_G(snc, config_path, host, extra=()):
     if theirs.returncode != 0:
         assert ours.returncode == 64, (ours.stdout, ours.stderr, theirs.stderr)
         lines = ours.stderr.decode().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("snc: "), lines
+        # ssh's first line, word for word ("FILE line N: invalid quotes").
+        assert lines == ["snc: " + theirs.stderr.decode().splitlines()[0]], (lines, theirs.stderr)
         return ours, theirs
     assert ours.returncode == 0, ours.stderr
     text, expected = ours.stdout.decode(), theirs.stdout.decode()
