@@ -278,3 +278,10 @@ def test_malformed_brackets_in_L_are_usage_errors(snc, spec):
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and f"'{spec}'" in lines[0], lines
     assert run(["ssh", "-G", "-F", "none", "-L", spec, "h"], timeout=20).returncode != 0
+
+
+def test_connect_via_refuses_a_proxy_jump_too(snc):
+    result = run([snc, "connect", "--via", "q.invalid", "--ssh-option", "ProxyJump=bastion", "localhost", "80"], input=b"")
+    assert result.returncode == 64
+    assert result.stderr.decode() == (
+        "snc: -o ProxyJump=bastion: not supported by snc (it would change where or how snc connects)\n")
