@@ -37,10 +37,15 @@ enum CommandLineNames {
     /// C iscntrl in the C locale.
     private static func isControl(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x7F }
 
-    /// The value in double quotes, with control bytes escaped, so that the
+    /// The value in double quotes, with control bytes escaped, so that a
     /// message stays one line.
     static func quoted(_ value: String) -> String {
-        var result: [UInt8] = [UInt8(ascii: "\"")]
+        "\"" + escaped(value) + "\""
+    }
+
+    /// The value with control bytes, '"' and '\\' escaped.
+    static func escaped(_ value: String) -> String {
+        var result: [UInt8] = []
         for byte in value.utf8 {
             switch byte {
             case 0x0A: result += Array("\\n".utf8)
@@ -51,7 +56,6 @@ enum CommandLineNames {
             default: result.append(byte)
             }
         }
-        result.append(UInt8(ascii: "\""))
         return String(decoding: result, as: UTF8.self)
     }
 }

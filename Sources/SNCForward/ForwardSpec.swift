@@ -22,7 +22,7 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
     package struct ParseError: Error, Sendable, CustomStringConvertible {
         package let text: String
         package let reason: String
-        package var description: String { "Bad local forwarding specification '\(text)': \(reason)" }
+        package var description: String { "Bad local forwarding specification '\(CommandLineNames.escaped(text))': \(reason)" }
     }
 
     /// Parses ssh's `-L` argument: `[bind_address:]port:host:hostport`, with
@@ -56,6 +56,12 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
         guard let listenPort = Self.port(port) else { throw ParseError(text: text, reason: "bad listen port '\(port)'") }
         guard let targetPort = Self.port(hostPort) else { throw ParseError(text: text, reason: "bad host port '\(hostPort)'") }
         guard !host.isEmpty else { throw ParseError(text: text, reason: "missing host") }
+        // `-G` would print a control character as extra config lines, and
+        // no host or address has one.
+        if (bind.map { Array($0.utf8) } ?? []).contains(where: { $0 < 0x20 || $0 == 0x7F })
+            || host.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw ParseError(text: text, reason: "control character in a name")
+        }
         self.bindAddress = bind
         self.port = listenPort
         self.host = host

@@ -285,3 +285,19 @@ def test_connect_via_refuses_a_proxy_jump_too(snc):
     assert result.returncode == 64
     assert result.stderr.decode() == (
         "snc: -o ProxyJump=bastion: not supported by snc (it would change where or how snc connects)\n")
+
+
+@pytest.mark.parametrize("spec", ["8080:h\nx:22", "1\r\n2:h:22", "127.0.0.1\n:8080:h:22"])
+def test_L_with_control_characters_is_one_line_usage_error(snc, spec):
+    # ssh -G prints "localforward 8080 [h" and "x]:22" for the first: snc refuses.
+    result = run([snc, "forward", "-G", "-F", "none", "-L", spec, "h"])
+    assert result.returncode == 64, result.stdout
+    assert result.stdout == b""
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("snc: Bad local forwarding specification '"), lines
+
+
+def test_usage_error_with_crlf_in_a_value_is_one_line(snc):
+    result = run([snc, "forward", "-G", "-F", "none", "-p", "1\r\n2", "h"])
+    assert result.returncode == 64
+    assert len(result.stderr.decode().splitlines()) == 1, result.stderr
