@@ -44,14 +44,19 @@ enum CommandLineNames {
     }
 
     /// The value with control bytes, '"' and '\\' escaped.
-    static func escaped(_ value: String) -> String {
+    static func escaped(_ value: String) -> String { escaping(value, quotes: true) }
+
+    /// A message with its control bytes escaped: one line whatever it quotes.
+    static func oneLine(_ message: String) -> String { escaping(message, quotes: false) }
+
+    private static func escaping(_ value: String, quotes: Bool) -> String {
         var result: [UInt8] = []
         for byte in value.utf8 {
             switch byte {
             case 0x0A: result += Array("\\n".utf8)
             case 0x0D: result += Array("\\r".utf8)
             case 0x09: result += Array("\\t".utf8)
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): result += [UInt8(ascii: "\\"), byte]
+            case UInt8(ascii: "\"") where quotes, UInt8(ascii: "\\") where quotes: result += [UInt8(ascii: "\\"), byte]
             case _ where isControl(byte): result += Array(("\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)).utf8)
             default: result.append(byte)
             }

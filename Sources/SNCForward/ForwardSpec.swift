@@ -22,7 +22,7 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
     package struct ParseError: Error, Sendable, CustomStringConvertible {
         package let text: String
         package let reason: String
-        package var description: String { "Bad local forwarding specification '\(CommandLineNames.escaped(text))': \(reason)" }
+        package var description: String { CommandLineNames.oneLine("Bad local forwarding specification '\(text)': \(reason)") }
     }
 
     /// Parses ssh's `-L` argument: `[bind_address:]port:host:hostport`, with

@@ -35,8 +35,9 @@ package struct ConfigError: Error, Sendable, CustomStringConvertible {
     package let line: Int
     package let message: String
 
+    /// One line, whatever bytes the file or value held.
     package var description: String {
-        if line > 0 { return "\(source) line \(line): \(message)" }
-        return source.isEmpty ? message : "\(source): \(message)"
+        if line > 0 { return CommandLineNames.oneLine("\(source) line \(line): \(message)") }
+        return CommandLineNames.oneLine(source.isEmpty ? message : "\(source): \(message)")
     }
 }
