@@ -1,4 +1,3 @@
-import CLibSSH2
 import SNCSSH
 import SNCSocket
 #if canImport(Glibc)
@@ -165,11 +164,15 @@ package struct Authenticator {
         return nil
     }
 
-    /// Up to three passphrase attempts, as ssh's NumberOfPasswordPrompts;
-    /// an empty answer skips the key, as in ssh.
+    /// NumberOfPasswordPrompts passphrase attempts (default 3), as ssh's
+    /// load_identity_file; an empty answer skips the key, as in ssh.
     private mutating func tryEncrypted(_ session: SSHSession, key: IdentityFile) throws(ForwardError) -> Credential? {
-        for _ in 0..<3 {
-            guard let passphrase = prompter.secret("Enter passphrase for key '\(key.path)': "), !passphrase.isEmpty else { return nil }
+        let tries = configuration.numberOfPasswordPrompts
+        for attempt in 0..<tries {
+            guard let passphrase = prompter.secret("Enter passphrase for key '\(key.path)': "), !passphrase.isEmpty else {
+                log.debug("no passphrase given, try next key")
+                return nil
+            }
             do {
                 try SessionDriver.run(session, deadline: nil) { () throws(SSHError) in
                     try session.authenticate(user: user, privateKeyPath: key.path, publicKeyPath: key.publicKeyPath, passphrase: passphrase)
@@ -178,21 +181,32 @@ package struct Authenticator {
                 return .identityFile(path: key.path, publicKeyPath: key.publicKeyPath, passphrase: passphrase)
             } catch {
                 if error.isDisconnect { throw failure(error) }
-                if error.code == LIBSSH2_ERROR_FILE || error.code == LIBSSH2_ERROR_KEYFILE_AUTH_FAILED {
-                    log.banner(["Bad passphrase, try again for \(key.path)."])
-                    continue
+                guard Self.isWrongPassphrase(error) else {
+                    noteRefusal(algorithm: key.algorithm ?? "", name: key.path, error: error)
+                    return nil
                 }
-                noteRefusal(algorithm: key.algorithm ?? "", name: key.path, error: error)
-                return nil
+                if attempt + 1 < tries {
+                    log.banner(["Bad passphrase, try again for \(key.path)."])
+                } else {
+                    log.debug("Bad passphrase for \(key.path): no tries left (NumberOfPasswordPrompts \(tries)), try next key")
+                }
             }
         }
         return nil
     }
 
+    /// libssh2 decrypts the key only to sign, after the server said yes to
+    /// it (snc probes first): a key it cannot decrypt comes back as its
+    /// sign callback failing ("Callback returned error"), or, without a
+    /// `.pub` beside it, as a key file it cannot read.
+    private static func isWrongPassphrase(_ error: SSHError) -> Bool {
+        error.is(.publicKeyUnverified) || error.isKeyFileProblem
+    }
+
     private func tryKeyboardInteractive(_ session: SSHSession) throws(ForwardError) -> Credential? {
         let prompter = self.prompter
         let log = self.log
-        for _ in 0..<3 {
+        for _ in 0..<configuration.numberOfPasswordPrompts {
             let box = AnswerLog()
             do {
                 try SessionDriver.run(session, deadline: nil) { () throws(SSHError) in
@@ -221,7 +235,7 @@ package struct Authenticator {
     }
 
     private func tryPassword(_ session: SSHSession) throws(ForwardError) -> Credential? {
-        for _ in 0..<3 {
+        for _ in 0..<configuration.numberOfPasswordPrompts {
             guard let password = prompter.secret("\(user)@\(configuration.hostName)'s password: ", allowStdin: false) else { return nil }
             do {
                 try SessionDriver.run(session, deadline: nil) { () throws(SSHError) in try session.authenticate(user: user, password: password) }

@@ -22,7 +22,7 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
     package struct ParseError: Error, Sendable, CustomStringConvertible {
         package let text: String
         package let reason: String
-        package var description: String { "Bad local forwarding specification '\(text)': \(reason)" }
+        package var description: String { CommandLineNames.oneLine("Bad local forwarding specification '\(text)': \(reason)") }
     }
 
     /// Parses ssh's `-L` argument: `[bind_address:]port:host:hostport`, with
@@ -56,6 +56,12 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
         guard let listenPort = Self.port(port) else { throw ParseError(text: text, reason: "bad listen port '\(port)'") }
         guard let targetPort = Self.port(hostPort) else { throw ParseError(text: text, reason: "bad host port '\(hostPort)'") }
         guard !host.isEmpty else { throw ParseError(text: text, reason: "missing host") }
+        // `-G` would print a control character as extra config lines, and
+        // no host or address has one.
+        if (bind.map { Array($0.utf8) } ?? []).contains(where: { $0 < 0x20 || $0 == 0x7F })
+            || host.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw ParseError(text: text, reason: "control character in a name")
+        }
         self.bindAddress = bind
         self.port = listenPort
         self.host = host
@@ -68,24 +74,34 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
         return Port(text).map(\.number)
     }
 
-    /// Splits on colons that are outside square brackets, removing the brackets.
+    /// Splits on colons that are outside square brackets, removing the
+    /// brackets, as ssh's parse_fwd_field: a field that starts with '['
+    /// runs to the first ']', which must end the field; other brackets are
+    /// plain characters. Works on bytes: a ':' followed by a combining mark
+    /// is one Swift `Character`, which a Character split would not see.
     private static func split(_ text: String) throws(ParseError) -> [String] {
+        let colon = UInt8(ascii: ":"), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        let bytes = Array(text.utf8)
         var fields: [String] = []
-        var current = ""
-        var inBracket = false
-        for character in text {
-            switch character {
-            case "[" where !inBracket && current.isEmpty: inBracket = true
-            case "]" where inBracket: inBracket = false
-            case ":" where !inBracket:
-                fields.append(current)
-                current = ""
-            default: current.append(character)
+        var index = 0
+        while true {
+            if index < bytes.count, bytes[index] == open {
+                guard let end = bytes[(index + 1)...].firstIndex(of: close) else {
+                    throw ParseError(text: text, reason: "unbalanced '['")
+                }
+                guard end + 1 == bytes.count || bytes[end + 1] == colon else {
+                    throw ParseError(text: text, reason: "']' must end a field")
+                }
+                fields.append(String(decoding: bytes[(index + 1)..<end], as: UTF8.self))
+                index = end + 1
+            } else {
+                let end = bytes[index...].firstIndex(of: colon) ?? bytes.count
+                fields.append(String(decoding: bytes[index..<end], as: UTF8.self))
+                index = end
             }
+            guard index < bytes.count else { return fields }
+            index += 1  // the colon
         }
-        if inBracket { throw ParseError(text: text, reason: "unbalanced '['") }
-        fields.append(current)
-        return fields
     }
 
     /// Whether this spec asks for every interface (`*`, empty, 0.0.0.0, ::).

@@ -39,6 +39,8 @@ package struct HostConfiguration: Sendable {
     /// Ciphers and MACs to offer (both directions); nil = libssh2's defaults.
     package let ciphers: String?
     package let macs: String?
+    /// How many times to ask for a passphrase or password (ssh's NumberOfPasswordPrompts).
+    package let numberOfPasswordPrompts: Int
     /// What was skipped while reading config files, for `-v`.
     package let notes: [String]
     /// The local account's home directory and name (for `~`, `%d`, `%u`).
@@ -64,14 +66,20 @@ package struct HostConfiguration: Sendable {
     /// Resolves a command line against the config files.
     package static func resolve(_ commandLine: CommandLine) throws(ConfigError) -> HostConfiguration {
         let account = LocalAccount.current
+        // Split on bytes: an '@' or ']' followed by a combining mark is one
+        // Swift Character, which a Character search would not find.
         var destinationUser: String?
-        var host = commandLine.destination
-        if let at = host.lastIndex(of: "@") {
-            destinationUser = String(host[..<at])
-            host = String(host[host.index(after: at)...])
+        var hostBytes = Array(commandLine.destination.utf8)[...]
+        if let at = hostBytes.lastIndex(of: UInt8(ascii: "@")) {
+            destinationUser = String(decoding: hostBytes[..<at], as: UTF8.self)
+            hostBytes = hostBytes[(at + 1)...]
         }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if hostBytes.count >= 2, hostBytes.first == UInt8(ascii: "["), hostBytes.last == UInt8(ascii: "]") {
+            hostBytes = hostBytes.dropFirst().dropLast()
+        }
+        let host = String(decoding: hostBytes, as: UTF8.self)
         guard !host.isEmpty else { throw ConfigError(source: "command-line", line: 0, message: "no host name given") }
+        try CommandLineNames.validate(host: host)
 
         var options = SSHOptions()
         // -i files come first, in the order given, as ssh adds them while parsing its arguments.
@@ -83,6 +91,7 @@ package struct HostConfiguration: Sendable {
             try parser.apply(option: option, to: &options)
         }
         if options.user == nil { options.user = commandLine.user ?? destinationUser }
+        if let user = options.user { try CommandLineNames.validate(user: user) }
         if options.port == nil { options.port = commandLine.port }
         options.localForwards.insert(contentsOf: commandLine.forwards, at: 0)
 
@@ -97,10 +106,17 @@ package struct HostConfiguration: Sendable {
             try parser.apply(file: commandLine.systemConfigFile, to: &options, required: false, directory: "/etc/ssh")
         }
 
+        if let refused = options.unsupportedSettings.first(where: { !$0.isOff }) { throw refused.refusal }
+
         let configured = !options.identityFiles.isEmpty
         let identityFiles = configured ? options.identityFiles : ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"]
         let hostName = (options.hostName.map { expandHostName($0, host: host) } ?? host).lowercased()
         let batchMode = options.batchMode ?? false
+        let user = options.user ?? account.name
+        // A control character would let `-G` print a value as extra config
+        // lines (and no server name or account has one).
+        try CommandLineNames.refuseControlCharacters(hostName, what: "hostname")
+        try CommandLineNames.refuseControlCharacters(user, what: "remote username")
         let knownHosts = try knownHostsFiles(
             options.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"], keyword: "UserKnownHostsFile", home: account.home)
         let globalKnownHosts = try knownHostsFiles(
@@ -108,7 +124,7 @@ package struct HostConfiguration: Sendable {
         return HostConfiguration(
             host: host,
             hostName: hostName,
-            user: options.user ?? account.name,
+            user: user,
             port: options.port ?? 22,
             identityFiles: identityFiles,
             identityFilesConfigured: configured,
@@ -129,6 +145,7 @@ package struct HostConfiguration: Sendable {
             identityAgent: options.identityAgent,
             ciphers: options.ciphers,
             macs: options.macs,
+            numberOfPasswordPrompts: options.numberOfPasswordPrompts ?? 3,
             notes: parser.notes,
             home: account.home,
             localUser: account.name
@@ -153,21 +170,34 @@ package struct HostConfiguration: Sendable {
     }
 
     /// Replaces ssh_config `%x` tokens; unknown tokens are left as written.
+    /// Works on bytes, as ssh's percent_expand: a token letter followed by
+    /// a combining mark is one Swift Character, and would not be found.
     static func expandTokens(_ value: String, _ tokens: [Character: String]) -> String {
-        var result = ""
-        var percent = false
-        for character in value {
-            if percent {
-                if character == "%" { result.append("%") } else if let replacement = tokens[character] { result += replacement } else { result += "%\(character)" }
-                percent = false
-            } else if character == "%" {
-                percent = true
+        var byteTokens: [UInt8: String] = [:]
+        for (letter, replacement) in tokens {
+            if let ascii = letter.asciiValue { byteTokens[ascii] = replacement }
+        }
+        let percent = UInt8(ascii: "%")
+        var result: [UInt8] = []
+        var afterPercent = false
+        for byte in value.utf8 {
+            if afterPercent {
+                if byte == percent {
+                    result.append(percent)
+                } else if let replacement = byteTokens[byte] {
+                    result += Array(replacement.utf8)
+                } else {
+                    result += [percent, byte]
+                }
+                afterPercent = false
+            } else if byte == percent {
+                afterPercent = true
             } else {
-                result.append(character)
+                result.append(byte)
             }
         }
-        if percent { result.append("%") }
-        return result
+        if afterPercent { result.append(percent) }
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// IdentityFile paths with `~` and the tokens ssh expands there
@@ -207,6 +237,7 @@ package struct HostConfiguration: Sendable {
             "connecttimeout \(connectTimeout == 0 ? "none" : String(connectTimeout))",
             "serveraliveinterval \(serverAliveInterval)",
             "serveralivecountmax \(serverAliveCountMax)",
+            "numberofpasswordprompts \(numberOfPasswordPrompts)",
         ]
         if let hostKeyAlias { lines.append("hostkeyalias \(hostKeyAlias)") }
         lines += localForwards.map { "localforward \($0.configDescription)" }

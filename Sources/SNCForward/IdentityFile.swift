@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SNCSocket
 
 /// What snc can learn about a private key file without decrypting it:
 /// whether it is encrypted, and its public key (from the OpenSSH format's
@@ -16,36 +17,59 @@ package struct IdentityFile: Sendable {
     /// The key's algorithm ("ssh-ed25519", "ssh-rsa"), if known.
     package var algorithm: String? { publicKeyBlob.flatMap { KnownHostsEntry.algorithm(ofBlob: $0) } }
 
-    /// Reads a key file; nil if it cannot be read.
+    /// Largest key file read (an RSA-16384 key is about 13 KB).
+    private static let fileLimit = 1 << 20
+
+    /// Reads a key file as bytes; nil if it cannot be read (errno tells why).
     package init?(path: String) {
-        guard access(path, R_OK) == 0, let text = SSHConfigParser.readFile(path) else { return nil }
-        self.init(path: path, contents: text, publicKeyText: SSHConfigParser.readFile(path + ".pub"))
+        guard access(path, R_OK) == 0, let contents = try? FileContents.read(path: path, limit: Self.fileLimit) else { return nil }
+        self.init(path: path, contents: contents, publicKey: try? FileContents.read(path: path + ".pub", limit: Self.fileLimit))
     }
 
-    package init(path: String, contents text: String, publicKeyText: String?) {
+    /// `contents`: the private key file; `publicKey`: the `.pub` file, if any.
+    package init(path: String, contents: [UInt8], publicKey: [UInt8]?) {
         self.path = path
-        var blobFromPublic: [UInt8]?
-        if let publicKeyText {
-            let fields = publicKeyText.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
-            if fields.count >= 2 { blobFromPublic = Base64.decode(fields[1]) }
-        }
-        publicKeyPath = publicKeyText == nil ? nil : path + ".pub"
-        if let body = Self.armoredBody(text, label: "OPENSSH PRIVATE KEY"), let bytes = Base64.decode(body) {
+        publicKeyPath = publicKey == nil ? nil : path + ".pub"
+        let blobFromPublic = publicKey.flatMap(Self.publicKeyBlob(fromPublicKeyFile:))
+        if let body = Self.armoredBody(contents, label: "OPENSSH PRIVATE KEY"),
+           let bytes = Base64.decode(String(decoding: body, as: UTF8.self)) {
             let parsed = Self.parseOpenSSH(bytes)
             encrypted = parsed.encrypted
             publicKeyBlob = parsed.publicKey ?? blobFromPublic
         } else {
             // PEM: "Proc-Type: 4,ENCRYPTED" (traditional) or PKCS#8 "ENCRYPTED PRIVATE KEY".
-            encrypted = text.contains("ENCRYPTED")
+            encrypted = Self.firstRange(of: Array("ENCRYPTED".utf8), in: contents[...]) != nil
             publicKeyBlob = blobFromPublic
         }
     }
 
-    /// The base64 between `-----BEGIN label-----` and `-----END label-----`.
-    private static func armoredBody(_ text: String, label: String) -> Substring? {
-        guard let begin = text.range(of: "-----BEGIN \(label)-----"),
-              let end = text.range(of: "-----END \(label)-----", range: begin.upperBound..<text.endIndex) else { return nil }
-        return text[begin.upperBound..<end.lowerBound]
+    /// The key of the first line of a `.pub` file that holds one ("type
+    /// base64 [comment]"), split on bytes as ssh does.
+    private static func publicKeyBlob(fromPublicKeyFile bytes: [UInt8]) -> [UInt8]? {
+        for line in TextLines.split(bytes) {
+            let fields = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+            guard let first = fields.first, first.first != UInt8(ascii: "#") else { continue }
+            guard fields.count >= 2 else { return nil }
+            return Base64.decode(String(decoding: fields[1], as: UTF8.self))
+        }
+        return nil
+    }
+
+    /// The bytes between `-----BEGIN label-----` and `-----END label-----`.
+    private static func armoredBody(_ bytes: [UInt8], label: String) -> ArraySlice<UInt8>? {
+        guard let begin = firstRange(of: Array("-----BEGIN \(label)-----".utf8), in: bytes[...]),
+              let end = firstRange(of: Array("-----END \(label)-----".utf8), in: bytes[begin.upperBound...]) else { return nil }
+        return bytes[begin.upperBound..<end.lowerBound]
+    }
+
+    private static func firstRange(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Range<Int>? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        var start = haystack.startIndex
+        while start + needle.count <= haystack.endIndex {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start..<(start + needle.count) }
+            start += 1
+        }
+        return nil
     }
 
     /// PROTOCOL.key: "openssh-key-v1\0", string cipher, string kdf, string

@@ -139,8 +139,8 @@ package struct Prompter: Sendable {
         while waitpid(pid, &exitStatus, 0) == -1 && errno == EINTR {}
         // WIFEXITED && WEXITSTATUS == 0, spelled out: Glibc's macros do not import.
         guard exitStatus & 0x7f == 0, (exitStatus >> 8) & 0xff == 0 else { return nil }
-        while let last = output.last, last == 10 || last == 13 { output.removeLast() }
-        return String(decoding: output, as: UTF8.self)
+        // ssh keeps what comes before the first CR or LF (readpass.c: strcspn(buf, "\r\n")).
+        return String(decoding: output.prefix { $0 != 10 && $0 != 13 }, as: UTF8.self)
     }
 
     private func writeAll(_ descriptor: CInt, _ bytes: [UInt8]) {
@@ -156,9 +156,11 @@ package struct Prompter: Sendable {
         var result: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            // Split on the byte '=': a Character split would miss an '='
+            // that a combining mark follows.
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(entry).assumingMemoryBound(to: UInt8.self), count: strlen(entry))
+            if let equals = bytes.firstIndex(of: UInt8(ascii: "=")) {
+                result[String(decoding: bytes[..<equals], as: UTF8.self)] = String(decoding: bytes[(equals + 1)...], as: UTF8.self)
             }
             pointer += 1
         }

@@ -1,4 +1,3 @@
-import CLibSSH2
 import SNCSSH
 import SNCSocket
 #if canImport(Glibc)
@@ -34,7 +33,7 @@ package struct SSHConnector {
             do throws(SSHError) { try session.setPreference(.hostKey, preference) } catch { throw ForwardError.ssh(error) }
         }
         guard let session = link.session, let key = session.hostKey else {
-            throw .handshake(host: configuration.hostName, error: SSHError(call: "libssh2_session_hostkey", code: -10, message: "no host key"))
+            throw .handshake(host: configuration.hostName, error: .noHostKey)
         }
         log.debug("Server host key: \(key.algorithm) \(key.fingerprint)")
         let trust = try verifier.verify(key, knownHosts: knownHosts, peerAddress: KnownHosts.lookupName(host: link.peer.host, port: link.peer.port))
@@ -97,7 +96,7 @@ package struct SSHConnector {
         do {
             try SessionDriver.run(session, deadline: deadline) { () throws(SSHError) in try session.handshake() }
         } catch {
-            if error.code == LIBSSH2_ERROR_TIMEOUT { throw .connectTimeout(host: configuration.hostName, port: configuration.port) }
+            if error.isTimeout { throw .connectTimeout(host: configuration.hostName, port: configuration.port) }
             throw .handshake(host: configuration.hostName, error: error)
         }
         log.debug("Remote protocol version: \(session.remoteBanner ?? "?")")

@@ -23,6 +23,10 @@ package struct SSHOptions: Sendable, Equatable {
     /// Ciphers / MACs as plain comma lists (libssh2 takes no +, - or ^ edits).
     package var ciphers: String?
     package var macs: String?
+    package var numberOfPasswordPrompts: Int?
+    /// Keywords snc cannot honour, first value per slot, in file order
+    /// (`UnsupportedKeyword`); refused unless the value means "off".
+    package var unsupportedSettings: [UnsupportedSetting] = []
 
     package init() {}
 }
@@ -34,5 +38,9 @@ package struct ConfigError: Error, Sendable, CustomStringConvertible {
     package let line: Int
     package let message: String
 
-    package var description: String { line > 0 ? "\(source) line \(line): \(message)" : "\(source): \(message)" }
+    /// One line, whatever bytes the file or value held.
+    package var description: String {
+        if line > 0 { return CommandLineNames.oneLine("\(source) line \(line): \(message)") }
+        return CommandLineNames.oneLine(source.isEmpty ? message : "\(source): \(message)")
+    }
 }

@@ -16,6 +16,8 @@ extension SSHError {
         case file
         /// LIBSSH2_ERROR_KEYFILE_AUTH_FAILED
         case keyFileAuthenticationFailed
+        /// LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED
+        case publicKeyUnverified
 
         package var rawValue: Int32 {
             switch self {
@@ -24,6 +26,7 @@ extension SSHError {
             case .hostKeyInit: LIBSSH2_ERROR_HOSTKEY_INIT
             case .file: LIBSSH2_ERROR_FILE
             case .keyFileAuthenticationFailed: LIBSSH2_ERROR_KEYFILE_AUTH_FAILED
+            case .publicKeyUnverified: LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED
             }
         }
     }

@@ -13,7 +13,12 @@ extension SSHSession {
         let list = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { libssh2_userauth_list(handle, $0.baseAddress, UInt32($0.count)) }
         }
-        if let list { return .done(String(cString: list).split(separator: ",").map(String.init)) }
+        if let list {
+            // The server's text: split on the byte ',' (a ',' followed by a
+            // combining mark is one Swift Character).
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(list).assumingMemoryBound(to: UInt8.self), count: strlen(list))
+            return .done(bytes.split(separator: UInt8(ascii: ",")).map { String(decoding: $0, as: UTF8.self) })
+        }
         if libssh2_userauth_authenticated(handle) != 0 { return .done(nil) }
         let code = libssh2_session_last_errno(handle)
         if code == LIBSSH2_ERROR_EAGAIN { return .wouldBlock }

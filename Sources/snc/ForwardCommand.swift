@@ -110,11 +110,14 @@ struct ForwardCommand: ParsableCommand {
     }
 
     /// "host:port" or "[v6::addr]:port".
+    /// Split on the last byte ':' (a Character search would miss a ':'
+    /// that a combining mark follows).
     static func hostPort(_ text: String) -> (String, UInt16)? {
-        guard let colon = text.lastIndex(of: ":") else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty, let port = Port(String(text[text.index(after: colon)...])) else { return nil }
-        return (host, port.number)
+        let bytes = Array(text.utf8)
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return nil }
+        var host = bytes[..<colon]
+        if host.first == UInt8(ascii: "[") && host.last == UInt8(ascii: "]") { host = host.dropFirst().dropLast() }
+        guard !host.isEmpty, let port = Port(String(decoding: bytes[(colon + 1)...], as: UTF8.self)) else { return nil }
+        return (String(decoding: host, as: UTF8.self), port.number)
     }
 }

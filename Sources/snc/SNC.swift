@@ -53,7 +53,8 @@ struct SNC: AsyncParsableCommand {
         if error is ExitCode || code == .success || code != .validationFailure {
             exit(withError: error)
         }
-        let firstLine = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+        // Bytes, not Characters: a value with "\r\n" in the message is one Character.
+        let firstLine = TextLines.strings(Array(message(for: error).utf8)).first ?? "invalid arguments"
         let command = arguments.first.flatMap { subcommands.contains($0) ? "snc \($0)" : nil } ?? "snc"
         Diagnostics.say("\(lowercasingFirst(firstLine)) (see '\(command) --help')")
         exit(withError: ExitCode.usage)

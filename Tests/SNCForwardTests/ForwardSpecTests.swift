@@ -26,7 +26,7 @@ import Testing
     #expect(try ForwardSpec(localForward: "8080", "localhost:9000").configDescription == "8080 [localhost]:9000")
 }
 
-@Test(arguments: ["8080", "8080:host", "0:host:80", "8080:host:70000", "a:b:c:d:e", "8080::80", "[::1:8080:h:1"])
+@Test(arguments: ["8080", "8080:host", "0:host:80", "8080:host:70000", "a:b:c:d:e", "8080::80", "[::1:8080:h:1", "[::1]]:80:h:22", "[::1]x:80:h:22", "8080:h:[22]x"])
 func badSpecsAreRejected(_ text: String) {
     #expect(throws: ForwardSpec.ParseError.self) { try ForwardSpec(argument: text) }
 }

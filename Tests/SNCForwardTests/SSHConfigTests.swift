@@ -108,3 +108,73 @@ private let config = """
     #expect(SSHConfigParser.parseTime("2147483647") == 2147483647)
     #expect(SSHConfigParser.parseTime("2147483647s1s") == nil)
 }
+
+private func writeTemporary(bytes: [UInt8]) -> String {
+    var template = Array("/tmp/snc-config-XXXXXX".utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Expected values from `ssh -G` (OpenSSH 9.2) for the same lines.
+@Test func linesSplitAsSSHSplitsThem() throws {
+    func words(_ line: String) throws -> [String]? { try SSHConfigLine.parse(Array(line.utf8)).map { [$0.keyword] + $0.arguments } }
+    #expect(try words("Host q\r") == ["host", "q"])
+    #expect(try words("  User 'o n' \"a'b\" c\\ d \\\"e\\\\") == ["user", "o n", "a'b", "c d", "\"e\\"])
+    #expect(try words("\"User\" bob") == ["user", "bob"])
+    #expect(try words("\"User bob") == nil)  // ssh ignores a line whose keyword quote never closes
+    #expect(try words("User bob # comment") == ["user", "bob"])
+    #expect(try words("IdentityFile ~/k#x") == ["identityfile", "~/k#x"])
+    #expect(try words("User=bob") == ["user", "bob"])
+    #expect(try words("Port = 22") == ["port", "22"])
+    #expect(try words("   \r") == nil)
+    #expect(try SSHConfigLine.parse(Array("User bob\0junk".utf8))?.arguments == ["bob"])
+    #expect(throws: SSHConfigLine.Problem.invalidQuotes) { try SSHConfigLine.parse(Array("User \"bob".utf8)) }
+    #expect(throws: SSHConfigLine.Problem.noArgument(keyword: "port")) { try SSHConfigLine.parse(Array("Port \r".utf8)) }
+    #expect(try SSHConfigLine.parse(Array("ProxyCommand = nc %h  %p".utf8))?.rawArgument == "nc %h  %p")
+}
+
+@Test func crlfFilesAndIncludesApply() throws {
+    let included = writeTemporary(bytes: Array("Host inc\r\n  Port 2200\r\n".utf8))
+    defer { unlink(included) }
+    let resolved = try resolve("inc", "Include \(included)\r\nHost inc\r\n  User \"in c\"\r\n")
+    #expect(resolved.port == 2200)
+    #expect(resolved.user == "in c")
+}
+
+@Test func malformedLinesRejectTheFileEvenForOtherHosts() throws {
+    #expect(throws: ConfigError.self) { try resolve("x", "Host other\n  User \"bob\nHost x\n  Port 2\n") }
+    #expect(throws: ConfigError.self) { try resolve("x", "Host other\n  Port\n") }
+    #expect(throws: ConfigError.self) { try resolve("x", "Host other\n  BatchMode maybe\n") }
+    #expect(throws: ConfigError.self) { try resolve("x", "Host x\n  User a b\n") }
+}
+
+@Test func connectionKeywordsAreRefusedUnlessOff() throws {
+    #expect(throws: ConfigError.self) { try resolve("q", "Host q\n  ProxyJump bastion\n") }
+    #expect(throws: ConfigError.self) { try resolve("q", "Host q\n  ControlMaster auto\n") }
+    #expect(throws: ConfigError.self) { try resolve("q", "Host q\n  Port 2\n", options: ["DynamicForward=1080"]) }
+    _ = try resolve("q", "Host q\n  ProxyCommand none\n  ProxyJump bastion\n  ControlMaster no\n  ControlPath none\n")
+    #expect(throws: ConfigError.self) { try resolve("q", "Host q\n  ProxyJump none\n  ProxyCommand nc %h %p\n") }
+    _ = try resolve("q", "Host other\n  ProxyJump bastion\n")
+    _ = try resolve("q", "Host q\n  ProxyJump bastion\n", options: ["ProxyJump=none"])
+    do {
+        _ = try resolve("q", "Host q\n  Port 2\n  RemoteForward 80 h:90\n")
+        Issue.record("RemoteForward was not refused")
+    } catch {
+        #expect(String(describing: error).hasSuffix(" line 3: RemoteForward 80 h:90: not supported by snc (it would change where or how snc connects)"))
+    }
+}
+
+@Test func namesThatWouldBreakLinesAreRefused() {
+    #expect(throws: ConfigError.self) { try resolve("a\nport 1", "") }
+    #expect(throws: ConfigError.self) { try resolve("a;b", "") }
+    #expect(throws: ConfigError.self) { try resolve("h", "", options: ["HostName=a\nb"]) }
+    #expect(throws: ConfigError.self) { try resolve("h", "Host h\n  HostName a\rb\n") }
+}
+
+@Test func numberOfPasswordPrompts() throws {
+    #expect(try resolve("q", "").numberOfPasswordPrompts == 3)
+    #expect(try resolve("q", "Host q\n  NumberOfPasswordPrompts 1\n").numberOfPasswordPrompts == 1)
+    #expect(throws: ConfigError.self) { try resolve("q", "NumberOfPasswordPrompts -1\n") }
+}

@@ -122,3 +122,69 @@ def test_missing_identity_file_is_warned(snc, sshd, tmp_path):
     result = run([snc, "forward", "-F", sshd.config(tmp_path), "-i", tmp_path / "nope", "-W", "127.0.0.1:9", "testhost"],
                  input=b"", env=no_agent_env())
     assert f"Warning: Identity file {tmp_path}/nope not accessible: No such file or directory." in result.stderr.decode()
+
+
+def counting_askpass(tmp_path, answers, log):
+    """An askpass that logs each prompt and gives the answers in turn (the last one repeats)."""
+    script = tmp_path / "askpass-seq.sh"
+    count = tmp_path / "askpass-count"
+    cases = "".join(f"  {i}) printf '%s\\n' '{a}' ;;\n" for i, a in enumerate(answers))
+    script.write_text(
+        "#!/bin/sh\n"
+        f'printf "%s\\n" "$1" >> "{log}"\n'
+        f'n=$(cat "{count}" 2>/dev/null || echo 0)\n'
+        f'echo $((n + 1)) > "{count}"\n'
+        f'case "$n" in\n{cases}  *) printf "%s\\n" \'{answers[-1]}\' ;;\nesac\n')
+    script.chmod(0o755)
+    return script, count
+
+
+def passphrase_run(tool_args, tmp_path, answers, input=b""):
+    log = tmp_path / "prompts"
+    log.unlink(missing_ok=True)
+    script, count = counting_askpass(tmp_path, answers, log)
+    count.unlink(missing_ok=True)
+    result = run(tool_args, input=input, env=askpass_env(script))
+    prompts = log.read_text().splitlines() if log.exists() else []
+    return result, prompts
+
+
+def locked_key_config(sshd, tmp_path, extra=""):
+    key = tmp_path / "locked_key"
+    keygen(key, passphrase="right one")
+    sshd.authorize(key.with_suffix(".pub"))
+    config = sshd.config(tmp_path, identity=key).read_text().replace("BatchMode yes", "BatchMode no") + extra
+    (tmp_path / "cfg").write_text(config)
+    return key, tmp_path / "cfg"
+
+
+def test_wrong_passphrase_twice_then_right_logs_in_as_ssh_does(snc, sshd, procs, tmp_path):
+    echo = start_echo(procs)
+    key, config = locked_key_config(sshd, tmp_path)
+    answers = ["wrong 1", "wrong 2", "right one"]
+    theirs, their_prompts = passphrase_run(["ssh", "-F", config, "testhost", "true"], tmp_path, answers)
+    assert theirs.returncode == 0, theirs.stderr
+    ours, our_prompts = passphrase_run(
+        [snc, "forward", "-v", "-F", config, "-W", f"127.0.0.1:{echo}", "testhost"], tmp_path, answers,
+        input=b"third time\n")
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == b"third time\n"
+    assert our_prompts == their_prompts == [f"Enter passphrase for key '{key}': "] * 3
+    stderr = ours.stderr.decode()
+    assert stderr.count(f"Bad passphrase, try again for {key}.") == 2
+    assert "Callback returned error" not in stderr
+    assert "wrong 1" not in stderr and "right one" not in stderr
+
+
+def test_number_of_password_prompts_is_honoured(snc, sshd, tmp_path):
+    key, config = locked_key_config(sshd, tmp_path, extra="  NumberOfPasswordPrompts 2\n")
+    answers = ["wrong 1", "wrong 2", "right one"]
+    theirs, their_prompts = passphrase_run(["ssh", "-F", config, "testhost", "true"], tmp_path, answers)
+    assert theirs.returncode == 255
+    ours, our_prompts = passphrase_run([snc, "forward", "-v", "-F", config, "-W", "127.0.0.1:9", "testhost"],
+                                       tmp_path, answers)
+    assert ours.returncode == 1
+    assert our_prompts == their_prompts == [f"Enter passphrase for key '{key}': "] * 2
+    stderr = ours.stderr.decode()
+    assert f"Bad passphrase for {key}: no tries left (NumberOfPasswordPrompts 2)" in stderr
+    assert stderr.endswith(f"snc: {sshd.user}@127.0.0.1: Permission denied (publickey).\n")
