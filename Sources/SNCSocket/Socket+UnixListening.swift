@@ -42,7 +42,7 @@ extension Socket {
     private static func removeStaleSocket(at path: String, address: SocketAddress) {
         var info = stat()
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return }
-        for type in [CInt(SOCK_STREAM.rawValue), CInt(SOCK_DGRAM.rawValue)] {
+        for type in [Transport.tcp.socketType, Transport.udp.socketType] {
             guard let probe = try? Socket(family: AF_UNIX, type: type | CInt(SOCK_NONBLOCK.rawValue)) else { return }
             do {
                 _ = try probe.connect(to: address)
