@@ -41,12 +41,8 @@ final class TunnelListener {
         var firstFailure: ForwardError?
         for address in addresses {
             do {
-                let socket = try Socket(family: address.family, type: CInt(SOCK_STREAM.rawValue))
-                try socket.setReuseAddress()
-                if address.family == AF_INET6 { try socket.setIPv6Only(true) }
-                try socket.bind(to: address)
-                try socket.listen(backlog: 128)
-                try socket.setNonBlocking(true)
+                let socket = try Socket.listening(on: address, ipv6Only: address.family == AF_INET6 ? true : nil,
+                                                  backlog: 128, nonBlocking: true)
                 log.debug("Local forwarding listening on \(address.host) port \(spec.port).")
                 listeners.append(TunnelListener(socket: socket, spec: spec, address: address))
             } catch {

@@ -41,11 +41,9 @@ final class TunnelWorker {
     /// Something outside poll (a new connection, the first turn) needs a pass before sleeping.
     private var needsPump = true
     /// accept(2) ran out of descriptors or memory: the listeners are left out of
-    /// poll until then (or until a connection of ours closes), so a readable
-    /// listener that cannot be accepted does not spin the loop.
-    private var acceptPausedUntil: Deadline?
-    /// The next pause's length: 5 ms, doubling to 500 ms, back to 5 after an accept succeeds.
-    private var acceptBackoffMilliseconds = 5
+    /// poll while this is active (or until a connection of ours closes), so a
+    /// readable listener that cannot be accepted does not spin the loop.
+    private var acceptBackoff = AcceptBackoff()
 
     private enum PendingOpen {
         /// The window is fixed when the open is queued: an open that returned
@@ -126,10 +124,12 @@ final class TunnelWorker {
         entries.reserveCapacity(2 + listeners.count + connections.count)
         entries.append(pollfd(fd: link.descriptor, events: session.pollEvents, revents: 0))
         entries.append(pollfd(fd: mailbox.wakeDescriptor, events: Int16(POLLIN), revents: 0))
-        if let pausedUntil = acceptPausedUntil, pausedUntil.hasPassed { acceptPausedUntil = nil }
         let listenerBase = entries.count
+        // Read once, so the poll set and the timeout agree on whether it is paused.
+        let acceptWait = acceptBackoff.remainingMilliseconds
+        let accepting = acceptWait < 0
         for listener in listeners {
-            entries.append(pollfd(fd: acceptPausedUntil == nil ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
+            entries.append(pollfd(fd: accepting ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
         }
         let connectionBase = entries.count
         for connection in connections {
@@ -146,10 +146,7 @@ final class TunnelWorker {
         }
         var timeout: Int32 = timeoutMilliseconds ?? -1
         if settings.serverAliveInterval > 0 { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
-        if let pausedUntil = acceptPausedUntil {
-            let left = max(pausedUntil.remainingMilliseconds, 1)
-            timeout = timeout < 0 ? left : min(timeout, left)
-        }
+        if !accepting { timeout = timeout < 0 ? acceptWait : min(timeout, acceptWait) }
         do {
             _ = try Poll.wait(&entries, timeoutMilliseconds: timeout)
         } catch {
@@ -167,7 +164,7 @@ final class TunnelWorker {
         }
         if entries[1].revents != 0 { adoptHandoffs() }
         for (index, listener) in listeners.enumerated() where entries[listenerBase + index].revents != 0 {
-            if acceptPausedUntil != nil { break }
+            if acceptBackoff.isActive { break }
             accept(from: listener)
         }
         if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
@@ -305,7 +302,7 @@ final class TunnelWorker {
         }
         log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort)")
         connections.removeAll { $0 === connection }
-        acceptPausedUntil = nil
+        acceptBackoff.wake()
     }
 
     /// One connection's turn: local → channel, channel → local, EOFs.
@@ -426,7 +423,7 @@ final class TunnelWorker {
     /// must exchange CHANNEL_CLOSE with the server), its socket is closed.
     private func retire(_ connection: TunnelConnection) {
         // Its socket is about to close: a descriptor for the backlog.
-        acceptPausedUntil = nil
+        acceptBackoff.wake()
         if let channel = connection.channel {
             closing.append(channel)
             connection.channel = nil
@@ -457,28 +454,23 @@ final class TunnelWorker {
 
     private func accept(from listener: TunnelListener) {
         while true {
-            let accepted: Socket.Accepted?
-            do {
-                accepted = try listener.socket.accept(nonBlocking: true)
-            } catch {
-                switch error.errno.rawValue {
-                case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH:
-                    // accept(2): the client left before we took it; Linux passes pending network errors here.
-                    continue
-                default:
-                    // EMFILE, ENFILE, ENOBUFS, ENOMEM (or worse): the client stays in
-                    // the backlog; stop polling the listeners for a while instead of
-                    // spinning on them. Said once per run of failures.
-                    if acceptBackoffMilliseconds == 5 {
-                        log.warn("accept: \(error.errno.description); pausing new connections")
-                    }
-                    acceptPausedUntil = Deadline(milliseconds: acceptBackoffMilliseconds)
-                    acceptBackoffMilliseconds = min(acceptBackoffMilliseconds * 2, 500)
+            let accepted: Socket.Accepted
+            do throws(SyscallError) {
+                switch try listener.socket.accept(nonBlocking: true) {
+                case .accepted(let next): accepted = next
+                case .none:
+                    acceptBackoff.reset()
                     return
+                case .clientGone: continue
+                case .outOfDescriptors(let error): throw error
                 }
-            }
-            guard let accepted else {
-                acceptBackoffMilliseconds = 5
+            } catch {
+                // Out of descriptors or memory (or worse): the client stays in
+                // the backlog; stop polling the listeners for a while instead of
+                // spinning on them. Said once per run of failures.
+                if acceptBackoff.pause() {
+                    log.warn("accept: \(error.errno.description); pausing new connections")
+                }
                 return
             }
             let peer = accepted.peer

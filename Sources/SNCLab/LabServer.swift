@@ -60,38 +60,31 @@ package final class LabServer {
     }
 
     private static func listen(_ configuration: ServeConfiguration) throws(ServeError) -> Socket {
-        let candidates: [SocketAddress]
-        if let host = configuration.address {
+        // Accepted sockets inherit the idle timeouts, which saves two calls per client.
+        let idle = configuration.idleTimeout.map { TimeLimit.milliseconds($0) }
+        guard let host = configuration.address else {
             do {
-                candidates = try Resolver.resolve(host: host, port: configuration.port, passive: true)
+                return try Socket.listeningOnEveryAddress(port: configuration.port, backlog: configuration.backlog, inheritedTimeoutMilliseconds: idle)
             } catch {
-                throw .resolve(error)
+                throw .system(error.error)
             }
-        } else {
-            // One dual-stack socket on :: takes IPv4 clients too; 0.0.0.0 if IPv6 is off.
-            candidates = [.any(family: AF_INET6, port: configuration.port), .any(family: AF_INET, port: configuration.port)]
+        }
+        let candidates: [SocketAddress]
+        do {
+            candidates = try Resolver.resolve(host: host, port: configuration.port, passive: true)
+        } catch {
+            throw .resolve(error)
         }
         var lastError: SyscallError?
         for address in candidates {
             do {
-                let socket = try Socket(family: address.family, type: CInt(SOCK_STREAM.rawValue))
-                try socket.setReuseAddress()
-                if address.family == AF_INET6 && configuration.address == nil { try socket.setIPv6Only(false) }
-                try socket.bind(to: address)
-                if let idle = configuration.idleTimeout {
-                    // Accepted sockets inherit these, which saves two calls per client.
-                    let milliseconds = TimeLimit.milliseconds(idle)
-                    try socket.setReceiveTimeout(milliseconds: milliseconds)
-                    try socket.setSendTimeout(milliseconds: milliseconds)
-                }
-                try socket.listen(backlog: configuration.backlog)
-                return socket
+                return try Socket.listening(on: address, backlog: configuration.backlog, inheritedTimeoutMilliseconds: idle)
             } catch {
                 lastError = error
             }
         }
         if let lastError { throw .system(lastError) }
-        throw .noAddress(configuration.address ?? "*")
+        throw .noAddress(host)
     }
 
     /// Serves until SIGINT or SIGTERM arrives on `signals`, then stops
@@ -116,7 +109,7 @@ package final class LabServer {
 
     private func acceptUntilSignalled(signals: borrowing SignalDescriptor) throws(SyscallError) {
         guard let listenerDescriptor = listener?.socket.descriptor else { return }
-        var backoffMilliseconds: Int32 = 5
+        var backoff = AcceptBackoff()
         while true {
             if let limit = configuration.maxClients, statistics.active.load(ordering: .sequentiallyConsistent) >= limit {
                 // Full: stop accepting until a client leaves; newcomers wait in the backlog.
@@ -135,13 +128,14 @@ package final class LabServer {
 
             switch try acceptReady() {
             case .drained:
-                backoffMilliseconds = 5
+                backoff.reset()
             case .outOfDescriptors:
                 statistics.acceptPauses.add(1, ordering: .relaxed)
                 // Wait for a client to close its socket (or a short while, in
                 // case something else holds the descriptors), then try again.
-                if try sleep(signals: signals, milliseconds: backoffMilliseconds, unless: { false }) { return }
-                backoffMilliseconds = min(backoffMilliseconds * 2, 500)
+                backoff.pause()
+                if try sleep(signals: signals, milliseconds: Int32(backoff.milliseconds), unless: { false }) { return }
+                backoff.wake()
             }
         }
     }
@@ -152,22 +146,12 @@ package final class LabServer {
     private func acceptReady() throws(SyscallError) -> AcceptRound {
         guard let listener else { return .drained }
         while configuration.maxClients.map({ statistics.active.load(ordering: .sequentiallyConsistent) < $0 }) ?? true {
-            let accepted: Socket.Accepted
-            do {
-                guard let next = try listener.socket.accept() else { return .drained }
-                accepted = next
-            } catch {
-                switch error.errno.rawValue {
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                    return .outOfDescriptors
-                case ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH:
-                    // accept(2): the client left before we took it; Linux passes pending network errors here.
-                    continue
-                default:
-                    throw error
-                }
+            switch try listener.socket.accept() {
+            case .accepted(let accepted): start(accepted)
+            case .none: return .drained
+            case .clientGone: continue
+            case .outOfDescriptors: return .outOfDescriptors
             }
-            start(accepted)
         }
         return .drained
     }

@@ -46,13 +46,15 @@ struct Broker {
         do { try listener.setNonBlocking(true) } catch { throw .system(error) }
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var descriptors: [pollfd] = []
-        var acceptPause = AcceptPause()
+        var acceptBackoff = AcceptBackoff()
         while true {
             let paused = state.clients.contains { rule.holdsOthersBack(queued: $0.outgoing.count) }
             descriptors.removeAll(keepingCapacity: true)
             // Out of descriptors, the listener stays readable: leave it out of the
             // poll set until the pause ends or a client leaves, or the loop spins.
-            let listening = !acceptPause.isActive
+            // Read once, so the poll set and the timeout agree on whether it is paused.
+            let acceptWait = acceptBackoff.remainingMilliseconds
+            let listening = acceptWait < 0
             descriptors.append(pollfd(fd: listening ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
             // stdin waits until someone is there to read it, so none of it is lost.
             let readsInput = state.inputOpen && !paused && !state.clients.isEmpty
@@ -62,15 +64,15 @@ struct Broker {
                 descriptors.append(pollfd(fd: events == 0 ? -1 : client.socket.descriptor, events: Int16(events), revents: 0))
             }
             do {
-                _ = try Poll.wait(&descriptors, timeoutMilliseconds: pollTimeout(acceptPause, state))
+                _ = try Poll.wait(&descriptors, timeoutMilliseconds: pollTimeout(acceptWait, state))
             } catch {
                 throw .system(error)
             }
             let clients = state.clients
             if descriptors[0].revents != 0, let failure = accept(from: listener, state, routes) {
-                if acceptPause.begin() { reporter.warning("accept: \(failure.errno.description); pausing new connections") }
+                if acceptBackoff.pause() { reporter.warning("accept: \(failure.errno.description); pausing new connections") }
             } else if listening {
-                acceptPause.reset()
+                acceptBackoff.reset()
             }
             if descriptors[1].revents != 0 {
                 readInput(into: &buffer, state, routes)
@@ -84,7 +86,7 @@ struct Broker {
             if state.inputEnded && routes.halfClosesWhenInputEnds { shutDownSending(state) }
             let before = state.clients.count
             removeGone(state, routes)
-            if state.clients.count < before { acceptPause.end() }
+            if state.clients.count < before { acceptBackoff.wake() }
             if routes.endsWhenInputSent, state.inputEnded, state.clients.allSatisfy({ $0.outgoing.isEmpty }) {
                 return .completed
             }
@@ -92,8 +94,8 @@ struct Broker {
     }
 
     /// Wakes poll(2) when an accept pause ends or a stalled client's time is up.
-    private func pollTimeout(_ acceptPause: AcceptPause, _ state: State) -> Int32 {
-        var timeout = acceptPause.remainingMilliseconds
+    private func pollTimeout(_ acceptWait: Int32, _ state: State) -> Int32 {
+        var timeout = acceptWait
         let now = ContinuousClock.now
         for client in state.clients {
             guard let stalledSince = client.stalledSince else { continue }
@@ -111,19 +113,20 @@ struct Broker {
     private func accept(from listener: borrowing Socket, _ state: State, _ routes: BrokerRoutes) -> SyscallError? {
         while true {
             do {
-                guard let accepted = try listener.accept(nonBlocking: true) else { return nil }
-                let peer = accepted.peer
-                admit(accepted.takeSocket(), from: peer, state, routes)
-            } catch {
-                switch error.errno {
-                case .connectionAbort:
-                    continue // that client is gone already
-                case .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noBufferSpace, .noMemory:
-                    return error
-                default:
-                    reporter.warning("accept: \(error.errno.description)")
+                switch try listener.accept(nonBlocking: true) {
+                case .accepted(let accepted):
+                    let peer = accepted.peer
+                    admit(accepted.takeSocket(), from: peer, state, routes)
+                case .none:
                     return nil
+                case .clientGone:
+                    continue // that client is gone already
+                case .outOfDescriptors(let error):
+                    return error
                 }
+            } catch {
+                reporter.warning("accept: \(error.errno.description)")
+                return nil
             }
         }
     }

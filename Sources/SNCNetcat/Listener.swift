@@ -108,22 +108,28 @@ package struct Listener {
     /// Waits for a client that `--allow`/`--deny` let in.
     private func acceptPermitted(_ listener: borrowing ListeningSocket) throws(NetcatError) -> Socket.Accepted {
         while true {
-            let accepted: Socket.Accepted?
+            let outcome: AcceptOutcome
             do {
-                accepted = try listener.socket.accept()
+                outcome = try listener.socket.accept()
             } catch {
-                // A client that gave up before accept(2) got to it is not our failure.
-                if error.errno == .connectionAbort || error.errno == .protocolError { continue }
                 throw .system(error)
             }
-            guard let accepted else { continue }
-            if accepted.peer.family != AF_UNIX, !options.access.permits(accepted.peer) {
-                let (name, port) = describe(accepted.peer, fallback: listener.address)
-                reporter.info(NetcatMessages.refused(host: name, port: port, reason: options.access.refusal(for: accepted.peer)))
+            switch consume outcome {
+            case .accepted(let accepted):
+                if accepted.peer.family != AF_UNIX, !options.access.permits(accepted.peer) {
+                    let (name, port) = describe(accepted.peer, fallback: listener.address)
+                    reporter.info(NetcatMessages.refused(host: name, port: port, reason: options.access.refusal(for: accepted.peer)))
+                    continue
+                }
+                reporter.info(receivedLine(accepted.peer, listening: listener.address))
+                return accepted
+            case .none:
                 continue
+            case .clientGone:
+                continue // a client that gave up before accept(2) got to it is not our failure
+            case .outOfDescriptors(let error):
+                throw .system(error)
             }
-            reporter.info(receivedLine(accepted.peer, listening: listener.address))
-            return accepted
         }
     }
 

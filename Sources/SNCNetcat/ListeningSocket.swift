@@ -1,4 +1,3 @@
-import SystemPackage
 import SNCSocket
 #if canImport(Glibc)
 import Glibc
@@ -56,26 +55,28 @@ struct ListeningSocket: ~Copyable {
             return try bind(.any(family: AF_INET6, port: port.number), transport: transport, ipv6Only: true)
         case .any:
             do {
-                return try bind(.any(family: AF_INET6, port: port.number), transport: transport, ipv6Only: false)
+                let socket = try Socket.listeningOnEveryAddress(port: port.number, type: transport.socketType, backlog: listenBacklog(for: transport))
+                return listening(socket, fallback: .any(family: AF_INET6, port: port.number))
             } catch {
-                // No IPv6 on this machine (module absent, or disabled): IPv4 alone is the best there is.
-                guard case .bindFailed(_, _, _, let cause) = error,
-                      [.addressFamilyNotSupported, .addressNotAvailable, .protocolNotSupported].contains(cause.errno)
-                else { throw error }
-                return try bind(.any(family: AF_INET, port: port.number), transport: transport, ipv6Only: nil)
+                throw .bindFailed(address: error.address.host, port: String(error.address.port), transport: transport, error: error.error)
             }
         }
     }
 
+    /// Streams listen; datagram sockets only bind.
+    private static func listenBacklog(for transport: Transport) -> CInt? {
+        transport == .tcp ? backlog : nil
+    }
+
+    private static func listening(_ socket: consuming Socket, fallback address: SocketAddress) -> ListeningSocket {
+        let bound = (try? socket.localAddress()) ?? address
+        return ListeningSocket(socket: socket, address: bound, unixPath: nil)
+    }
+
     private static func bind(_ address: SocketAddress, transport: Transport, ipv6Only: Bool?) throws(NetcatError) -> ListeningSocket {
         do {
-            let socket = try Socket(family: address.family, type: transport.socketType)
-            try socket.setReuseAddress()
-            if let ipv6Only { try socket.setIPv6Only(ipv6Only) }
-            try socket.bind(to: address)
-            if transport == .tcp { try socket.listen(backlog: backlog) }
-            let bound = (try? socket.localAddress()) ?? address
-            return ListeningSocket(socket: socket, address: bound, unixPath: nil)
+            let socket = try Socket.listening(on: address, type: transport.socketType, ipv6Only: ipv6Only, backlog: listenBacklog(for: transport))
+            return listening(socket, fallback: address)
         } catch {
             throw .bindFailed(address: address.host, port: String(address.port), transport: transport, error: error)
         }
@@ -85,47 +86,11 @@ struct ListeningSocket: ~Copyable {
         guard let address = SocketAddress(unixPath: path) else {
             throw .unixBindFailed(path: path, error: SyscallError("bind", code: ENAMETOOLONG))
         }
-        let abstract = path.hasPrefix("@")
-        if !abstract { removeStaleSocket(at: path, address: address) }
-        var bound = false
         do {
-            let socket = try Socket(family: AF_UNIX, type: transport.socketType)
-            try socket.bind(to: address)
-            bound = true
-            if transport == .tcp { try socket.listen(backlog: backlog) }
-            return ListeningSocket(socket: socket, address: address, unixPath: abstract ? nil : path)
+            let socket = try Socket.listening(unixAddress: address, path: path, type: transport.socketType, backlog: listenBacklog(for: transport))
+            return ListeningSocket(socket: socket, address: address, unixPath: path.hasPrefix("@") ? nil : path)
         } catch {
-            // bind(2) made the socket file; nothing else will remove it if listen(2) failed.
-            if bound && !abstract { _ = unlink(path) }
             throw .unixBindFailed(path: path, error: error)
-        }
-    }
-
-    /// A socket file left behind by a listener that was killed makes bind(2)
-    /// fail with EADDRINUSE. If nothing answers on it (ECONNREFUSED), it is
-    /// stale and removed; a live listener, or any other kind of file, is kept,
-    /// so bind(2) then reports EADDRINUSE.
-    ///
-    /// The probe is non-blocking: a blocking connect(2) to a Unix listener
-    /// whose backlog is full waits until that listener accepts, which may be
-    /// never. Non-blocking, Linux answers at once with EAGAIN (unix(7)), and
-    /// a full listener is as alive as any other.
-    private static func removeStaleSocket(at path: String, address: SocketAddress) {
-        var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return }
-        for type in [Transport.tcp.socketType, Transport.udp.socketType] {
-            guard let probe = try? Socket(family: AF_UNIX, type: type | CInt(SOCK_NONBLOCK.rawValue)) else { return }
-            do {
-                _ = try probe.connect(to: address)
-                return // someone is listening (or, in progress, about to answer)
-            } catch {
-                switch error.errno {
-                case .protocolWrongTypeForSocket: continue // the other socket type; try it
-                case .connectionRefused: _ = unlink(path) // nobody is listening: stale
-                default: break // EAGAIN (a full backlog), EACCES, ...: not ours to remove
-                }
-                return
-            }
         }
     }
 }

@@ -1,4 +1,3 @@
-import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -97,28 +96,10 @@ package struct Socket: ~Copyable {
         if pending != 0 { throw SyscallError("connect", code: pending) }
     }
 
-    /// A connection accepted by `accept()`: the new socket and who it came from.
+    /// A connection taken by `accept(nonBlocking:call:)`: the new socket and who it came from.
     package struct Accepted: ~Copyable {
         package var socket: Socket
         package let peer: SocketAddress
-    }
-
-    /// Wraps `accept4(2)`; the new socket is close-on-exec. Nil when a
-    /// non-blocking listener has nothing waiting.
-    package func accept(nonBlocking: Bool = false) throws(SyscallError) -> Accepted? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let flags = CInt(SOCK_CLOEXEC.rawValue) | (nonBlocking ? CInt(SOCK_NONBLOCK.rawValue) : 0)
-        let result = try withUnsafeMutablePointer(to: &storage) { storagePointer throws(SyscallError) in
-            try storagePointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SyscallError) in
-                try retryingNonBlocking("accept") { snc_accept4(descriptor, address, &length, flags) }
-            }
-        }
-        guard case .done(let fd) = result else { return nil }
-        let peer = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(copying: $0, length: length) }
-        }
-        return Accepted(socket: Socket(adopting: fd), peer: peer)
     }
 
     /// The direction(s) `shutdown(2)` closes.

@@ -30,8 +30,8 @@ import SNCSocket
 
         let client = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
         try client.connect(to: bound, timeoutMilliseconds: 2000)
-        // A blocking listener returns nil only if it were non-blocking.
-        guard let accepted = try listener.accept() else {
+        // A blocking listener waits for the client: anything but a connection is wrong.
+        guard case .accepted(let accepted) = try listener.accept() else {
             Issue.record("accept returned no connection")
             return
         }
