@@ -21,7 +21,9 @@ targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 
 # Its own scratch path: the sanitizer flags would otherwise rebuild .build.
-build=(swift build -c release --product snc-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address)
+# lld, because gold stops with an internal error on this link (libFuzzer,
+# ASan and BoringSSL together).
+build=(swift build -c release --product snc-fuzz --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 started=$SECONDS
 "${build[@]}"
 echo "fuzz: build took $((SECONDS - started)) s"
