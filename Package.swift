@@ -10,6 +10,8 @@ let package = Package(
     name: "snc",
     products: [
         .executable(name: "snc", targets: ["snc"]),
+        // The parser fuzz harnesses (scripts/fuzz.sh builds them with -sanitize=fuzzer).
+        .executable(name: "snc-fuzz", targets: ["SNCFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,6 +60,12 @@ let package = Package(
             dependencies: ["SNCLab", "SNCSocket", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "SNCNetcatTests", dependencies: ["SNCNetcat", "SNCSocket"]),
+        .executableTarget(
+            name: "SNCFuzz",
+            dependencies: ["CFuzzerDriver", "SNCForward", "SNCSSH", "SNCNetcat", "SNCLab", "SNCSocket"],
+            path: "Tests/fuzz/SNCFuzz"
+        ),
+        .target(name: "CFuzzerDriver", path: "Tests/fuzz/CFuzzerDriver"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,3 +10,4 @@ swift build -c release
 swift test -c release
 export SNC_BIN="$PWD/.build/release/snc"
 python3 -m pytest -q Tests/e2e "$@"
+FUZZ_SECONDS=10 FUZZ_CONFIGURATION=debug bash scripts/fuzz.sh

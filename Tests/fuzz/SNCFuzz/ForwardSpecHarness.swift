@@ -1,0 +1,23 @@
+import SNCForward
+
+/// `-L [bind_address:]port:host:hostport`, and with a newline in the input
+/// config's `LocalForward listen target` (the two halves).
+enum ForwardSpecHarness {
+    static func run(_ input: UnsafeBufferPointer<UInt8>) -> CInt {
+        if let spec = try? ForwardSpec(argument: input.text) {
+            touch(spec)
+        }
+        let (listen, target) = input.splitAtFirstNewline
+        if let spec = try? ForwardSpec(localForward: String(decoding: listen, as: UTF8.self), String(decoding: target, as: UTF8.self)) {
+            touch(spec)
+        }
+        return 0
+    }
+
+    static func touch(_ spec: ForwardSpec) {
+        precondition(spec.port > 0 && spec.hostPort > 0 && !spec.host.isEmpty, "a parsed spec has ports and a host")
+        _ = spec.description
+        _ = spec.configDescription
+        _ = spec.bindsAllInterfaces
+    }
+}
