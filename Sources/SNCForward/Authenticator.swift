@@ -1,8 +1,6 @@
 import SNCSSH
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Logs a session in, in OpenSSH's order: ssh-agent keys, then identity
 /// files (asking for passphrases of encrypted keys the server would accept),

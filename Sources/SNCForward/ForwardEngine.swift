@@ -1,9 +1,7 @@
 import SNCSSH
 import SNCSocket
 import Synchronization
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `snc forward`: binds every local forward, then connects and logs in,
 /// then relays until the SSH connection ends. With `sessions` > 1, the

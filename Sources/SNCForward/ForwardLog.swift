@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// snc forward's stderr: warnings ("snc: ..."), ssh's multi-line banners
 /// as ssh prints them, and `-v` debug lines. libssh2's own trace is a no-op

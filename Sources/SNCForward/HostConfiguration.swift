@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Everything snc needs to reach one SSH server, resolved the way ssh
 /// resolves it: command line first, then the user's config (or `-F`), then

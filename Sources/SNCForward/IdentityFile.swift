@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import SNCSocket
 
 /// What snc can learn about a private key file without decrypting it:

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The local side of a tunnel: an accepted TCP connection (owned: closed
 /// when the endpoint goes away) or snc's own stdin/stdout (borrowed: snc

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Asks the user for passphrases, passwords and host key confirmations the
 /// way OpenSSH's read_passphrase does: on /dev/tty with echo off, or

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 import SNCSocket
 
 /// Reads ssh_config(5) files for one host, OpenSSH's way: `Host` blocks

@@ -1,8 +1,6 @@
 import SNCSSH
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Opens SSH sessions: TCP connect (bounded by ConnectTimeout), socket
 /// options for dead-peer detection, handshake with the host key algorithms

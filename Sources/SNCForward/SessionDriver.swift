@@ -1,8 +1,6 @@
 import SNCSSH
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Runs one non-blocking libssh2 call to completion: on `.wouldBlock` it
 /// polls the SSH socket in the direction libssh2 is waiting for, then

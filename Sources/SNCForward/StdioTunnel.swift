@@ -1,8 +1,6 @@
 import SNCSSH
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `ssh -W host:port` (and what `snc connect --via` runs): stdin and stdout
 /// through one direct-tcpip channel, until both directions have ended.

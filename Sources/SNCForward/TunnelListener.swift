@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A bound, listening local socket for one `-L` spec.
 final class TunnelListener {

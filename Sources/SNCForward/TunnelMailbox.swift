@@ -1,8 +1,6 @@
 import SNCSocket
 import Synchronization
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// An accepted connection on its way to another worker's thread: the raw
 /// descriptor (ownership travels with it; the receiver re-adopts it).

@@ -1,9 +1,7 @@
 import SNCSSH
 import SNCSocket
 import Synchronization
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The poll loop for one SSH session. It owns the session, every channel on
 /// it and every local connection assigned to it, on one thread (libssh2 has

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One load client with blocking calls, as a thread-per-client tester runs
 /// it: connect (bounded by --timeout), read the intro line, send the

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// How one load client's exchange ended.
 package enum ClientOutcome: Sendable, Hashable {

@@ -1,7 +1,5 @@
 import Synchronization
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Whole lines to stdout and stderr with write(2), unbuffered, so that
 /// nothing is lost or interleaved when the process exits or threads race.

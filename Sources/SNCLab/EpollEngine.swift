@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `--engine epoll`: one loop per core, each driving its share of the
 /// concurrent clients as non-blocking sockets in one epoll set, what the

@@ -21,7 +21,7 @@ package struct KernelCounters: Sendable, Equatable {
     }
 
     package mutating func add(parsing text: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        let lines = TextLines.strings(Array(text.utf8)).filter { !$0.isEmpty }
         var index = 0
         while index + 1 < lines.count {
             let header = lines[index].split(separator: " ", omittingEmptySubsequences: true)
@@ -134,7 +134,8 @@ package struct SystemFigures: Codable, Sendable, Equatable {
     package static func read() -> SystemFigures {
         func numbers(_ path: String) -> [Int] {
             guard let bytes = try? FileContents.read(path: path, limit: 4096) else { return [] }
-            return String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { Int($0) }
+            let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == 0x0A || byte == 0x0D }
+            return bytes.split(whereSeparator: isSpace).compactMap { Int(String(decoding: $0, as: UTF8.self)) }
         }
         let range = numbers("/proc/sys/net/ipv4/ip_local_port_range")
         return SystemFigures(
@@ -155,7 +156,7 @@ package struct SystemFigures: Codable, Sendable, Equatable {
     }
 
     package static func timeWaitSockets(sockstat: String) -> Int? {
-        for line in sockstat.split(separator: "\n") where line.hasPrefix("TCP:") {
+        for line in TextLines.strings(Array(sockstat.utf8)) where line.hasPrefix("TCP:") {
             let words = line.split(separator: " ")
             if let index = words.firstIndex(of: "tw"), index + 1 < words.count { return Int(words[index + 1]) }
         }

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Why `snc serve` could not start or had to stop.
 package enum ServeError: Error, CustomStringConvertible {

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Runs the levels of a `snc load` run one after another and builds the report.
 ///

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Everything `snc serve` was asked to do, fixed before the first accept.
 package struct ServeConfiguration: Sendable {

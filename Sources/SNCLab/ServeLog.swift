@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One line per client on stdout, each written whole with one write(2)
 /// under Console's lock, so lines from thousands of threads never interleave.

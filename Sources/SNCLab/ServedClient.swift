@@ -1,8 +1,6 @@
 import Crypto
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One client of `snc serve`, handled start to finish on its own thread with
 /// blocking calls, as the lab's thread-per-connection server does.

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// How one client's visit to `snc serve` ended.
 package enum ServedOutcome: Sendable, Equatable {

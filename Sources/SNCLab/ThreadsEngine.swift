@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `--engine threads`: one thread per concurrent client, each running
 /// blocking exchanges back to back until the level's budget is spent (the

@@ -1,8 +1,6 @@
 import SystemPackage
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Many clients at once on one listener: ncat's `--broker` (what one client
 /// sends goes to all the others), `--chat` (the same as prefixed lines, with

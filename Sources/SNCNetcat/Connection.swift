@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// How one connection attempt failed.
 enum ConnectAttemptError: Error {

@@ -1,8 +1,6 @@
 import SystemPackage
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `snc connect`: nc's client mode. Resolves the host, tries each address in
 /// turn (as nc), then relays stdin/stdout over the first connection made.

@@ -1,8 +1,6 @@
 import SystemPackage
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `snc listen`: nc's `-l`. Waits for a client, relays stdin/stdout with it,
 /// and with `-k` waits for the next; `--broker`/`--chat` serve many at once.

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A bound (and for streams, listening) socket, and the Unix path to
 /// remove when it closes.

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// snc's stdin and stdout, and what outlives one connection when `-k`
 /// serves clients one after another: whether stdin has ended, and stdin

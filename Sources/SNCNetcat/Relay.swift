@@ -1,8 +1,6 @@
 import SystemPackage
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The bidirectional copy between stdin/stdout and a connected socket,
 /// driven by poll(2): nc's `readwrite()` with explicit per-direction state.

@@ -1,8 +1,6 @@
 import SystemPackage
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One direction of a relay: stdin → socket ("outbound") or socket →
 /// stdout ("inbound"), with its own state and staging.

@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `-z`: connects to each port and closes again, sending nothing. Under
 /// `-v` it reports every port, open ("succeeded!") or not (nc's failure line).

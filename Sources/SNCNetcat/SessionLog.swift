@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The `--output` and `--hex-dump` files: every byte sent or received, as
 /// text and/or as ncat's hex dump. Owns both descriptors and closes them.

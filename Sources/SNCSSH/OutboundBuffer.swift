@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Bytes libssh2 has handed to the socket that the kernel has not taken yet.
 ///

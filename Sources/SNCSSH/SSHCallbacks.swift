@@ -1,8 +1,6 @@
 import CLibSSH2
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// C callbacks handed to libssh2. They find their `SSHSessionContext` through
 /// the `abstract` pointer libssh2 passes back, so they capture nothing.

@@ -1,8 +1,6 @@
 import CLibSSH2
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension SSHSession {
     /// Wraps `libssh2_userauth_list`: the methods the server will accept

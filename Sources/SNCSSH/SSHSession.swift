@@ -1,8 +1,6 @@
 import CLibSSH2
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// One SSH connection: owns a `LIBSSH2_SESSION` and frees it in `deinit`.
 ///

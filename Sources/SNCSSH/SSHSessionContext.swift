@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// What libssh2's C callbacks reach through the session's `abstract` pointer.
 ///

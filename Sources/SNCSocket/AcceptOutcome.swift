@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// What one `accept4(2)` on a listener came to. Only errors that mean
 /// something is wrong with the listener itself are thrown; the rest are

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Which IP versions a lookup may return (`-4`, `-6`, or either).
 package enum AddressFamily: Sendable {

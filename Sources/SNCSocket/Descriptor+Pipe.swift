@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Descriptor {
     /// Wraps `pipe2(2)` with O_CLOEXEC|O_NONBLOCK, set atomically with the

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Calls on descriptors snc does not own, such as stdin and stdout.
 ///

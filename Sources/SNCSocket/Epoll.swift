@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// An epoll instance with exactly one owner, for loops that watch thousands
 /// of sockets at once (poll(2) would copy them all on every call).

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// CLOCK_MONOTONIC in nanoseconds: cheap enough to read several times per
 /// connection, and immune to wall-clock jumps. The one clock snc's timeouts,

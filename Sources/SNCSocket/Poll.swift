@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Wraps `poll(2)`.
 package enum Poll {

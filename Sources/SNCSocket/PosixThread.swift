@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Starts POSIX threads: detached ones that nobody waits for (the lab
 /// server's thread per client, the load engines' workers) and joinable ones

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension ProcessSetup {
     /// Opens /dev/null on any of descriptors 0, 1 and 2 that is closed.

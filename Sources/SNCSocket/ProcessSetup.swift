@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Process-wide settings every snc command wants before it touches a socket.
 package enum ProcessSetup {

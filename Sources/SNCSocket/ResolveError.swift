@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A name lookup that failed, with getaddrinfo's own explanation.
 package struct ResolveError: Error, Equatable, Sendable, CustomStringConvertible {

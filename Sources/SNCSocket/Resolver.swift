@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Name and service lookups through getaddrinfo(3) and getservbyname(3).
 package enum Resolver {

@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Signals delivered as readable data on a descriptor (`signalfd(2)`), so a
 /// poll or epoll loop sees SIGINT or SIGTERM like any other event, with no

@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// The shape of `accept4(2)`, so tests can put a scripted call in its place.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// Wraps `sendmsg(2)` with two buffers and MSG_NOSIGNAL: sends the end of

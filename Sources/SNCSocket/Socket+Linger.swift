@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// Waits (bounded) until the peer has acknowledged everything sent, reading

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// A socket bound to `address` with SO_REUSEADDR (a restarted server

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// Wraps `setsockopt(2)` for the many options that take an int.

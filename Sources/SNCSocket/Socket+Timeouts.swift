@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// SO_RCVTIMEO: a blocking read that waits longer than this fails with

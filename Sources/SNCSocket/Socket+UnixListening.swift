@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Socket {
     /// A Unix-domain socket bound to `address` (made from `path`; a path

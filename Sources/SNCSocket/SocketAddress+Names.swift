@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension SocketAddress {
     /// An IPv4-mapped IPv6 address (`::ffff:127.0.0.1`, what a dual-stack

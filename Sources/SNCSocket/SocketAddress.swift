@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// An IPv4, IPv6 or Unix-domain socket address, stored as the kernel sees it.
 package struct SocketAddress: Sendable, Hashable, CustomStringConvertible {

@@ -1,7 +1,5 @@
 import CLinux
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Wraps `splice(2)`: moves bytes between a pipe and another descriptor
 /// inside the kernel, without copying them through user space.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A self-pipe that wakes a poll(2) loop from another thread: the loop polls
 /// `readEnd` for POLLIN, any thread calls `wake()`, the loop calls `drain()`.

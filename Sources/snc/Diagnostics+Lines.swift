@@ -1,7 +1,5 @@
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Diagnostics {
     /// Writes one line to stderr as it is, without the "snc: " prefix: nc's

@@ -1,7 +1,5 @@
 import ArgumentParser
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// How snc speaks on stderr: one line per message, prefixed "snc: " as nc
 /// prefixes "nc: ", and the exit code that goes with a failure.

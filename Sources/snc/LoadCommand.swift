@@ -1,9 +1,7 @@
 import ArgumentParser
 import SNCLab
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `snc load`: the lab's congestion test (part 2), with the kernel's view of it.
 struct LoadCommand: ParsableCommand {

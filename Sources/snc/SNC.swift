@@ -1,9 +1,7 @@
 import ArgumentParser
 import SNCNetcat
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 @main
 struct SNC: AsyncParsableCommand {

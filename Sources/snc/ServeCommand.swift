@@ -1,9 +1,7 @@
 import ArgumentParser
 import SNCLab
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `snc serve`: the lab's multithreaded server (part 1 of the lab).
 struct ServeCommand: ParsableCommand {

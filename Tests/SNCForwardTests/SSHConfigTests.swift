@@ -1,8 +1,6 @@
 import SNCForward
 import Testing
-#if canImport(Glibc)
 import Glibc
-#endif
 
 private func writeTemporary(_ text: String) -> String {
     var template = Array("/tmp/snc-config-XXXXXX".utf8CString)

@@ -1,9 +1,7 @@
 import Testing
 import SNCNetcat
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 @Suite struct AccessFileTests {
     /// Writes `bytes` to a fresh file under /tmp and returns its path; the caller removes it.

@@ -1,7 +1,5 @@
 import Testing
-#if canImport(Glibc)
 import Glibc
-#endif
 import SNCSocket
 
 /// `Socket.accept` with accept4(2) replaced by a script: every errno class

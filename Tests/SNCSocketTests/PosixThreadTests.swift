@@ -1,8 +1,6 @@
 import Synchronization
 import Testing
-#if canImport(Glibc)
 import Glibc
-#endif
 import SNCSocket
 
 /// Atomics cannot be captured by escaping closures; a class can.

@@ -1,7 +1,5 @@
 import Testing
-#if canImport(Glibc)
 import Glibc
-#endif
 import SNCSocket
 
 /// `retrying` and `retryingNonBlocking` with the system call replaced by a script.

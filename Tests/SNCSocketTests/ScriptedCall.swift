@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A system call replaced by a script, in the manner of swift-system's
 /// MockingTest: each call takes the next step (a result, or -1 with an

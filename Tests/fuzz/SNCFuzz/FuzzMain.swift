@@ -1,8 +1,6 @@
 import CFuzzerDriver
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `snc-fuzz TARGET [libFuzzer flags] [corpus dirs]`: one binary for every
 /// parser harness, so the fuzz build links the sanitized modules once.

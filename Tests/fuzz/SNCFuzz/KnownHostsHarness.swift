@@ -7,22 +7,22 @@ enum KnownHostsHarness {
     static func run(_ input: UnsafeBufferPointer<UInt8>) -> CInt {
         let (head, rest) = input.splitAtFirstNewline
         let host = String(decoding: head, as: UTF8.self)
-        let file = String(decoding: rest, as: UTF8.self)
         _ = TextLines.split(rest)
-        let knownHosts = KnownHosts(entries: KnownHosts.parse(file, file: "fuzz"))
+        let knownHosts = KnownHosts(entries: KnownHosts.parse(rest, file: "fuzz"))
         for entry in knownHosts.entries {
             precondition(!entry.keyBlob.isEmpty, "a parsed entry has a key")
             _ = entry.matches(host: host)
             _ = KnownHostsEntry.displayType(of: entry.keyType)
         }
         for port: UInt16 in [22, 2222] {
-            _ = knownHosts.keyTypes(host: host, port: port)
+            let name = KnownHosts.lookupName(host: host, port: port)
+            _ = knownHosts.keyTypes(named: name)
             // Present each key of the file, and one nobody knows, as the server's.
             let presented = knownHosts.entries.prefix(4).map { SSHHostKey(blob: $0.keyBlob, algorithm: $0.keyType) }
                 + [SSHHostKey(blob: Array(head), algorithm: "ssh-ed25519")]
             for key in presented {
-                _ = knownHosts.verdict(host: host, port: port, key: key)
-                _ = knownHosts.otherNames(for: key)
+                _ = knownHosts.status(of: key, named: name)
+                _ = knownHosts.otherNames(for: key, excluding: [name])
             }
         }
         return 0

@@ -1,8 +1,6 @@
 import SNCForward
 import SNCSocket
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// ssh_config: the first line is the destination given on the command line,
 /// the rest is the file given with `-F`, resolved as `snc forward -G` does.
