@@ -9,7 +9,7 @@ extension Socket {
     /// sockets inherit (two calls fewer per client).
     package static func listening(
         on address: SocketAddress,
-        type: CInt = CInt(SOCK_STREAM.rawValue),
+        type: CInt = Transport.tcp.socketType,
         ipv6Only: Bool? = nil,
         backlog: CInt?,
         nonBlocking: Bool = false,
@@ -34,7 +34,7 @@ extension Socket {
     /// socket's and is thrown as is.
     package static func listeningOnEveryAddress(
         port: UInt16,
-        type: CInt = CInt(SOCK_STREAM.rawValue),
+        type: CInt = Transport.tcp.socketType,
         backlog: CInt?,
         nonBlocking: Bool = false,
         inheritedTimeoutMilliseconds: Int? = nil

@@ -9,7 +9,7 @@ extension Socket {
     package static func listening(
         unixAddress address: SocketAddress,
         path: String,
-        type: CInt = CInt(SOCK_STREAM.rawValue),
+        type: CInt = Transport.tcp.socketType,
         backlog: CInt?
     ) throws(SyscallError) -> Socket {
         let abstract = path.hasPrefix("@")
