@@ -48,4 +48,13 @@ struct LocalEndpoint: ~Copyable {
     func finishWriting() {
         if ownsSocket { _ = Glibc.shutdown(writeDescriptor, CInt(SHUT_WR)) }
     }
+
+    /// The far side refused the channel: make close(2) send a reset (SO_LINGER
+    /// 0), so the local client sees "Connection reset" at once rather than an
+    /// orderly end that looks like an empty answer.
+    func resetOnClose() {
+        guard ownsSocket else { return }
+        var value = linger(l_onoff: 1, l_linger: 0)
+        _ = Glibc.setsockopt(writeDescriptor, SOL_SOCKET, SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size))
+    }
 }

@@ -298,7 +298,12 @@ final class TunnelWorker {
         if stdioMode {
             throw .channelOpenFailed(target: "\(connection.targetHost) port \(connection.targetPort)", reason: reason)
         }
-        log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort)")
+        // ssh prints the server's reason too ("connect failed: Connection
+        // refused"); libssh2 1.10 keeps only the reason code's name, the
+        // same for a refused and an unresolvable target, so snc names the
+        // target instead and says what it did to the local client.
+        log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort); local connection reset")
+        connection.local.resetOnClose()
         connections.removeAll { $0 === connection }
         acceptBackoff.wake()
     }
