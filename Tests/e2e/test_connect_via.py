@@ -2,6 +2,8 @@
 import os
 import subprocess
 
+import pytest
+
 from conftest import free_port, run, sha256, wait_for_listen
 from sshd_fixture import sshd, start_echo  # noqa: F401
 
@@ -59,3 +61,53 @@ def test_connect_via_reports_a_refused_target(snc, sshd, tmp_path):
                  input=b"x", timeout=30)
     assert result.returncode == 1
     assert b"failed: connect failed" in result.stderr
+
+
+def login_options(server, tmp_path):
+    """The fixture's login settings without HostName and Port: --via itself names those."""
+    known = tmp_path / "known_hosts"
+    known.write_text(server.known_hosts_line())
+    settings = {
+        "IdentityFile": server.user_key, "IdentitiesOnly": "yes", "UserKnownHostsFile": known,
+        "StrictHostKeyChecking": "yes", "BatchMode": "yes",
+    }
+    options = []
+    for key, value in settings.items():
+        options += ["--ssh-option", f"{key}={value}"]
+    return options
+
+
+@pytest.mark.parametrize("form", ["uri", "jump", "via-port"])
+def test_connect_via_takes_the_ssh_port_as_ssh_does(snc, sshd, procs, tmp_path, form):
+    echo = start_echo(procs)
+    if form == "uri":
+        where = ["--via", f"ssh://{sshd.user}@127.0.0.1:{sshd.port}"]
+    elif form == "jump":
+        where = ["--via", f"{sshd.user}@127.0.0.1:{sshd.port}"]
+    else:
+        where = ["--via", f"{sshd.user}@127.0.0.1", "--via-port", str(sshd.port)]
+    data = os.urandom(200_000)
+    result = run([snc, "connect", *login_options(sshd, tmp_path), *where, "127.0.0.1", echo], input=data, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sha256(result.stdout) == sha256(data)
+
+
+@pytest.mark.parametrize("option", [
+    ["-q", "1"], ["-w", "5"], ["--send-only"], ["--recv-only"], ["-d"], ["-C"], ["--no-shutdown"],
+    ["--idle-timeout", "5"], ["--output", "/dev/null"], ["--hex-dump", "/dev/null"], ["-n"],
+])
+def test_connect_via_refuses_relay_options_it_would_ignore(snc, option):
+    result = run([snc, "connect", *option, "--via", "farhost", "127.0.0.1", "22"])
+    assert (result.returncode, result.stderr) == (64, f"snc: cannot use {option[0]} with --via\n".encode())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--via", "farhost:99999"], "snc: invalid SSH port in --via: 99999\n"),
+    (["--via", "ssh://farhost:x2"], "snc: invalid SSH port in --via: x2\n"),
+    (["--via", "farhost", "--via-port", "0"], "snc: invalid --via-port 0\n"),
+    (["--via", "farhost:2222", "--via-port", "2200"], "snc: --via-port 2200 conflicts with the port in --via farhost:2222\n"),
+])
+def test_connect_via_bad_ssh_port_is_a_usage_error(snc, args, message):
+    result = run([snc, "connect", *args, "127.0.0.1", "22"])
+    assert (result.returncode, result.stderr) == (64, message.encode())
+
