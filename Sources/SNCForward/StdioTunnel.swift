@@ -33,7 +33,7 @@ package struct StdioTunnel {
             try? Descriptor.setNonBlocking(STDIN_FILENO, stdinWasNonBlocking)
             try? Descriptor.setNonBlocking(STDOUT_FILENO, stdoutWasNonBlocking)
         }
-        try worker.runStandardIO(host: host, port: port)
+        try worker.runStandardIO(host: host, port: port, outputWasNonBlocking: stdoutWasNonBlocking)
     }
 }
 

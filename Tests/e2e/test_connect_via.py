@@ -1,6 +1,8 @@
 """snc connect --via: the lab's part 3 chat in one command, through a real sshd (ssh -W's job)."""
 import os
+import select
 import subprocess
+import time
 
 import pytest
 
@@ -111,3 +113,53 @@ def test_connect_via_bad_ssh_port_is_a_usage_error(snc, args, message):
     result = run([snc, "connect", *args, "127.0.0.1", "22"])
     assert (result.returncode, result.stderr) == (64, message.encode())
 
+
+FAR_SENDER = r"""
+import hashlib, socket, sys
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(1)
+print(listener.getsockname()[1], flush=True)
+listener.settimeout(30)
+conn, _ = listener.accept()
+conn.settimeout(30)
+conn.sendall(open(sys.argv[1], "rb").read())
+conn.shutdown(socket.SHUT_WR)
+received = b""
+while True:
+    chunk = conn.recv(65536)
+    if not chunk:
+        break
+    received += chunk
+print(received.decode(), flush=True)
+"""
+
+
+def test_connect_via_ends_stdout_at_the_far_end_and_keeps_sending_stdin(snc, sshd, procs, tmp_path):
+    payload = tmp_path / "payload"
+    data = os.urandom(1 << 20)
+    payload.write_bytes(data)
+    far = procs.start(["python3", "-c", FAR_SENDER, str(payload)])
+    port = int(far.stdout.readline())
+    laptop = procs.start([snc, "connect", *via_options(sshd, tmp_path), "--via", "farhost", "127.0.0.1", port],
+                         stdin=subprocess.PIPE)
+    # stdin stays open: stdout must still end once the far side has finished.
+    received = bytearray()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([laptop.stdout], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            continue
+        chunk = os.read(laptop.stdout.fileno(), 1 << 16)
+        if not chunk:
+            break
+        received += chunk
+    else:
+        raise AssertionError(f"stdout not ended after 20 s ({len(received)} bytes read)")
+    assert sha256(bytes(received)) == sha256(data)
+    # ... and what stdin says afterwards still reaches the far side.
+    laptop.stdin.write(b"sent after the far end finished\n")
+    laptop.stdin.close()
+    assert laptop.wait(timeout=20) == 0
+    assert far.stdout.readline() == b"sent after the far end finished\n"
+    assert far.wait(timeout=10) == 0
