@@ -40,6 +40,7 @@ struct ViaDestination: Equatable {
         if host.isEmpty { return .failure(.malformed(text)) }
         var port: UInt16?
         if let portText {
+            if portText.isEmpty { return .failure(.malformed(text)) }
             let digits = String(decoding: portText, as: UTF8.self)
             guard let number = Port(digits)?.number, number != 0, portText.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                 return .failure(.badPort(digits))

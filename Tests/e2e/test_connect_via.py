@@ -106,6 +106,8 @@ def test_connect_via_refuses_relay_options_it_would_ignore(snc, option):
 @pytest.mark.parametrize("args, message", [
     (["--via", "farhost:99999"], "snc: invalid SSH port in --via: 99999\n"),
     (["--via", "ssh://farhost:x2"], "snc: invalid SSH port in --via: x2\n"),
+    (["--via", "farhost:"], "snc: invalid --via destination: farhost:\n"),
+    (["--via", "[::1]x"], "snc: invalid --via destination: [::1]x\n"),
     (["--via", "farhost", "--via-port", "0"], "snc: invalid --via-port 0\n"),
     (["--via", "farhost:2222", "--via-port", "2200"], "snc: --via-port 2200 conflicts with the port in --via farhost:2222\n"),
 ])
