@@ -33,7 +33,7 @@ package struct StdioTunnel {
             try? Descriptor.setNonBlocking(STDIN_FILENO, stdinWasNonBlocking)
             try? Descriptor.setNonBlocking(STDOUT_FILENO, stdoutWasNonBlocking)
         }
-        try worker.runStandardIO(host: host, port: port)
+        try worker.runStandardIO(host: host, port: port, outputWasNonBlocking: stdoutWasNonBlocking)
     }
 }
 
@@ -43,12 +43,15 @@ extension StdioTunnel {
     /// its host key, logs in, and relays stdin/stdout to HOST:PORT as the
     /// server sees it, until both directions end.
     package static func run(
-        via destination: String, host: String, port: UInt16, options: [String] = [], verbosity: Int = 0
+        via destination: String, sshPort: UInt16? = nil, host: String, port: UInt16, options: [String] = [],
+        verbosity: Int = 0
     ) throws(ForwardError) {
         let configuration: HostConfiguration
         do {
             var commandLine = HostConfiguration.CommandLine(destination: destination)
             commandLine.options = options
+            // As ssh -p: the command line's port wins over the config file's.
+            commandLine.port = sshPort
             configuration = try HostConfiguration.resolve(commandLine)
         } catch {
             throw .usage(error.description)

@@ -91,11 +91,11 @@ final class TunnelWorker {
     }
 
     /// `-W`: relays stdin/stdout through one channel until both directions end.
-    func runStandardIO(host: String, port: UInt16) throws(ForwardError) {
+    func runStandardIO(host: String, port: UInt16, outputWasNonBlocking: Bool) throws(ForwardError) {
         stdioMode = true
         session.configureKeepalive(intervalSeconds: settings.serverAliveInterval)
         let connection = TunnelConnection(
-            id: 0, local: LocalEndpoint(standardIO: ()), targetHost: host, targetPort: port, originator: nil,
+            id: 0, local: LocalEndpoint(standardIO: (), outputWasNonBlocking: outputWasNonBlocking), targetHost: host, targetPort: port, originator: nil,
             bufferSize: settings.bufferSize)
         queueOpen(for: connection)
         do {
@@ -298,7 +298,12 @@ final class TunnelWorker {
         if stdioMode {
             throw .channelOpenFailed(target: "\(connection.targetHost) port \(connection.targetPort)", reason: reason)
         }
-        log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort)")
+        // ssh prints the server's reason too ("connect failed: Connection
+        // refused"); libssh2 1.10 keeps only the reason code's name, the
+        // same for a refused and an unresolvable target, so snc names the
+        // target instead and says what it did to the local client.
+        log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort); local connection reset")
+        connection.local.resetOnClose()
         connections.removeAll { $0 === connection }
         acceptBackoff.wake()
     }
@@ -376,8 +381,9 @@ final class TunnelWorker {
             log.debug("channel \(connection.id): \(error)")
             return true
         }
-        // Without -W, a channel the server closed while we still had bytes for it ends the connection.
-        return connection.isFinished || (connection.remoteReadClosed && connection.localWriteClosed && stdioMode)
+        // With -W too: after the far side's EOF stdout is ended, and stdin is
+        // still sent until it ends (half-close both ways, as ssh -W).
+        return connection.isFinished
     }
 
     private func wantsLocalRead(_ connection: TunnelConnection) -> Bool {

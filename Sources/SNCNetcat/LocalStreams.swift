@@ -33,35 +33,10 @@ package final class LocalStreams {
     }
 
     /// Ends stdout once the peer has finished sending and all of it is
-    /// written, so that the reader of a pipe (`snc -l 7000 | tar x`) sees end
-    /// of file while snc may still be sending stdin.
-    ///
-    /// The one exception to "snc never closes stdin or stdout", and done this
-    /// way: /dev/null is put on descriptor 1 with dup2(2). That drops snc's
-    /// reference to the pipe (its reader sees end of file once no other
-    /// process holds it open) while descriptor 1 stays taken, so no socket or
-    /// file opened later can become "stdout" and receive stray output, as it
-    /// could after close(2). A socket on stdout (inetd, socat) is shut down
-    /// for writing first, which its peer sees even when other processes
-    /// share the descriptor. Terminals, regular files and devices are left
-    /// alone: nobody waits for their end. Should /dev/null not open (out of
-    /// descriptors), stdout stays as it is and ends when snc exits.
+    /// written (`Descriptor.endOutput` says how and why), at most once.
     package func endOutput() {
         guard !outputEnded else { return }
         outputEnded = true
-        switch outputKind {
-        case .pipe:
-            break
-        case .socket:
-            // ENOTCONN (a peer already gone) leaves nothing to tell.
-            _ = shutdown(output, CInt(SHUT_WR))
-        case .regularFile, .characterDevice, .other:
-            return
-        }
-        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        guard null >= 0 else { return }
-        // dup2(2) closes descriptor 1 and reuses the number in one step.
-        while dup2(null, output) < 0 && errno == EINTR {}
-        _ = close(null)
+        Descriptor.endOutput(output, kind: outputKind)
     }
 }

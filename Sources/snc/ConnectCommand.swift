@@ -43,10 +43,14 @@ struct ConnectCommand: ParsableCommand {
     var sourcePort: String?
 
     @Option(name: .customLong("via"), help: ArgumentHelp(
-        "Reach HOST PORT through this SSH server over one channel, like ssh -W.",
+        "Reach HOST PORT through this SSH server over one channel, like ssh -W (also ssh://[user@]sshhost[:port]).",
         discussion: "Keys, known_hosts and ~/.ssh/config are used as by snc forward.",
-        valueName: "[user@]sshhost"))
+        valueName: "[user@]sshhost[:port]"))
     var via: String?
+
+    @Option(name: .customLong("via-port"), help: ArgumentHelp(
+        "With --via: the SSH server's port, as ssh -p.", valueName: "port"))
+    var viaPort: String?
 
     @Option(name: .customLong("ssh-option"), help: ArgumentHelp(
         "With --via: an ssh_config option, as ssh -o (repeatable).", valueName: "key=value"))
