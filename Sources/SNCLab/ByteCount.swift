@@ -2,7 +2,27 @@
 ///
 /// K, M and G are binary multiples (1024), as dd and most networking tools
 /// read them; a trailing "B" or "iB" is accepted and ignored.
-package enum ByteCount {
+package struct ByteCount: Sendable, Hashable {
+    package let bytes: Int
+
+    package init(bytes: Int) {
+        self.bytes = bytes
+    }
+
+    /// A size as typed ("64K"); nil where `parse` finds none.
+    package init?(_ text: String) {
+        guard let bytes = Self.parse(text) else { return nil }
+        self.bytes = bytes
+    }
+
+    /// "64M", "1K", "1000": the shortest exact form, as a person would type it.
+    package var typed: String {
+        for (suffix, shift) in [("G", 30), ("M", 20), ("K", 10)] where bytes != 0 && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(suffix)"
+        }
+        return String(bytes)
+    }
+
     package static func parse(_ text: String) -> Int? {
         var body = Substring(text.trimmedOfSpaces())
         guard !body.isEmpty else { return nil }

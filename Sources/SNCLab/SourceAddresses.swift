@@ -5,7 +5,18 @@ import SNCSocket
 /// Each source address has its own set of ephemeral ports toward a given
 /// server, so eight loopback sources give eight times the ~28,000 ports
 /// before connect(2) fails with EADDRNOTAVAIL.
-package enum SourceAddresses {
+package struct SourceAddresses: Sendable {
+    package let addresses: [SocketAddress]
+    /// As the user wrote it, for messages about it.
+    package let text: String
+
+    /// The addresses `text` names; nil where `parse` finds none.
+    package init?(_ text: String) {
+        guard let addresses = Self.parse(text) else { return nil }
+        self.addresses = addresses
+        self.text = text
+    }
+
     /// The most addresses a range may name.
     package static let limit = 65536
 

@@ -1,5 +1,13 @@
 /// `--sweep 10,20,50,100`: the concurrency levels to run in turn.
-package enum SweepLevels {
+package struct SweepLevels: Sendable, Hashable {
+    package let levels: [Int]
+
+    /// The levels in `text`; nil where `parse` finds none.
+    package init?(_ text: String) {
+        guard let levels = Self.parse(text) else { return nil }
+        self.levels = levels
+    }
+
     /// Positive integers separated by commas, in the order given; nil for
     /// anything else (empty items, zero, words, duplicates are allowed and kept).
     package static func parse(_ text: String) -> [Int]? {

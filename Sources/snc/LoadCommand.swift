@@ -22,7 +22,7 @@ struct LoadCommand: ParsableCommand {
     var host: String
 
     @Argument(help: "The server's port.")
-    var port: String
+    var port: Port
 
     @Option(name: [.short, .long], help: "Clients in flight at once (default: 10).")
     var concurrency: Int?
@@ -34,19 +34,19 @@ struct LoadCommand: ParsableCommand {
     var duration: Double?
 
     @Option(name: .customLong("message-size"), help: ArgumentHelp("Size of each client's generated message (K/M/G suffixes; default 1024).", valueName: "bytes"))
-    var messageSize: String?
+    var messageSize: ByteCount?
 
     @Option(help: ArgumentHelp("The message every client sends: TEXT, or @FILE for a file's bytes.", valueName: "text|@file"))
     var message: String?
 
     @Option(help: ArgumentHelp("threads: a thread per client; epoll: one epoll loop per core.", valueName: "threads|epoll"))
-    var engine: String = "epoll"
+    var engine: LoadConfiguration.Engine = .epoll
 
     @Option(help: ArgumentHelp("Longest wait to connect, and for each reply (intro, receipt).", valueName: "secs"))
     var timeout: Double = 10
 
     @Option(help: ArgumentHelp("Run each concurrency level in turn and print one table row per level.", valueName: "10,20,50,..."))
-    var sweep: String?
+    var sweep: SweepLevels?
 
     @Option(help: ArgumentHelp("Write an IO graph (per 100 ms: completed, bytes, errors) as SVG.", valueName: "file.svg"))
     var graph: String?
@@ -55,13 +55,12 @@ struct LoadCommand: ParsableCommand {
     var json = false
 
     @Option(help: ArgumentHelp("Local source address(es) to spread clients over: A, A,B or A-B (e.g. 127.0.0.2-127.0.0.9).", valueName: "addresses"))
-    var source: String?
+    var source: SourceAddresses?
 
     @Flag(name: .customLong("i-own-this-host"), help: "Allow --sweep or more than 100 clients against an address that is not loopback.")
     var ownsHost = false
 
     func validate() throws {
-        guard Port(port) != nil else { throw ValidationError("invalid port: \(port)") }
         let longest = Seconds.format(TimeLimit.longestSeconds)
         if let concurrency, !(1...LoadLevel.maxConcurrency).contains(concurrency) {
             throw ValidationError("--concurrency must be 1 to \(LoadLevel.maxConcurrency)")
@@ -74,47 +73,39 @@ struct LoadCommand: ParsableCommand {
         }
         if connections != nil && duration != nil { throw ValidationError("give either --connections or --duration, not both") }
         if messageSize != nil && message != nil { throw ValidationError("give either --message-size or --message, not both") }
-        if let messageSize {
-            guard let size = ByteCount.parse(messageSize), size <= 1 << 30 else {
-                throw ValidationError("invalid --message-size: \(messageSize) (0 to 1G)")
-            }
+        if let messageSize, messageSize.bytes > 1 << 30 {
+            throw ValidationError("invalid --message-size: \(messageSize.typed) (0 to 1G)")
         }
-        guard LoadConfiguration.Engine(rawValue: engine) != nil else { throw ValidationError("--engine must be threads or epoll, not \(engine)") }
         guard timeout > 0, timeout <= TimeLimit.longestSeconds else {
             throw ValidationError("--timeout must be more than 0 and at most \(longest) seconds (a year)")
         }
         if let sweep {
-            guard let levels = SweepLevels.parse(sweep) else { throw ValidationError("invalid --sweep: \(sweep) (expected numbers like 10,20,50)") }
-            guard levels.allSatisfy({ $0 <= LoadLevel.maxConcurrency }) else {
-                throw ValidationError("invalid --sweep: \(sweep) (each level 1 to \(LoadLevel.maxConcurrency))")
+            guard sweep.levels.allSatisfy({ $0 <= LoadLevel.maxConcurrency }) else {
+                throw ValidationError("invalid --sweep: \(sweep.levels.map(String.init).joined(separator: ",")) (each level 1 to \(LoadLevel.maxConcurrency))")
             }
             if concurrency != nil { throw ValidationError("give either --sweep or --concurrency, not both") }
-        }
-        if let source, SourceAddresses.parse(source) == nil {
-            throw ValidationError("invalid --source: \(source) (expected A, A,B or A-B numeric addresses)")
         }
     }
 
     func run() throws {
         let levels = self.levels()
-        let sweepLevels = sweep.flatMap(SweepLevels.parse)
 
         // Who may be loaded how hard is decided from the addresses alone, before any socket exists.
         let addresses: [SocketAddress]
         do {
-            addresses = try Resolver.resolve(host: host, port: Port(port)?.number ?? 0)
+            addresses = try Resolver.resolve(host: host, port: port.number)
         } catch {
             throw Diagnostics.failure("\(error)")
         }
         if let refusal = TargetPolicy.refusal(host: host, addresses: addresses, highestConcurrency: levels.map(\.concurrency).max() ?? 0,
-                                              sweep: sweepLevels != nil, ownsHost: ownsHost) {
+                                              sweep: sweep != nil, ownsHost: ownsHost) {
             throw Diagnostics.failure(refusal, code: .usage)
         }
-        let sources = source.flatMap(SourceAddresses.parse) ?? []
+        let sources = source?.addresses ?? []
         let target: SocketAddress
         if let family = sources.first?.family {
             guard let match = addresses.first(where: { $0.family == family }) else {
-                throw Diagnostics.failure("--source \(source ?? ""): \(host) has no address of the same family", code: .usage)
+                throw Diagnostics.failure("--source \(source?.text ?? ""): \(host) has no address of the same family", code: .usage)
             }
             target = match
         } else if let first = addresses.first {
@@ -123,14 +114,14 @@ struct LoadCommand: ParsableCommand {
             throw Diagnostics.failure("\(host): no address")
         }
         guard sources.allSatisfy({ $0.family == target.family }) else {
-            throw Diagnostics.failure("--source \(source ?? ""): mixes IPv4 and IPv6 addresses", code: .usage)
+            throw Diagnostics.failure("--source \(source?.text ?? ""): mixes IPv4 and IPv6 addresses", code: .usage)
         }
 
         let loadMessage: LoadMessage
         if let message {
             loadMessage = LoadMessage(fixed: try Self.messageBytes(message))
         } else {
-            loadMessage = LoadMessage(size: messageSize.flatMap(ByteCount.parse) ?? 1024)
+            loadMessage = LoadMessage(size: messageSize?.bytes ?? 1024)
         }
 
         ProcessSetup.ignoreBrokenPipe()
@@ -145,13 +136,13 @@ struct LoadCommand: ParsableCommand {
         let configuration = LoadConfiguration(
             target: target,
             targetName: target.description,
-            engine: LoadConfiguration.Engine(rawValue: engine) ?? .epoll,
+            engine: engine,
             message: loadMessage,
             timeout: timeout,
             sources: sources
         )
         let session = LoadSession(configuration: configuration, levels: levels, showsProgress: Console.errorIsTerminal)
-        let printsTable = sweepLevels != nil && !json
+        let printsTable = sweep != nil && !json
         if printsTable { Console.write(STDOUT_FILENO, "snc load \(target) (\(configuration.engine.rawValue) engine, \(loadMessage.size)-byte messages)\n" + ReportText.tableHeader()) }
         var troubleSeen = false
         let report = session.run(signals: signals) { level in
@@ -185,7 +176,7 @@ struct LoadCommand: ParsableCommand {
 
     /// The levels to run: each --sweep level, or the one -c level.
     func levels() -> [LoadLevel] {
-        let concurrencies = sweep.flatMap(SweepLevels.parse) ?? [concurrency ?? 10]
+        let concurrencies = sweep?.levels ?? [concurrency ?? 10]
         return concurrencies.map { clients in
             let budget: LoadConfiguration.Budget = duration.map { .duration($0) }
                 ?? .connections(connections ?? LoadLevel.defaultConnections(concurrency: clients))

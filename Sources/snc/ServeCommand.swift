@@ -30,7 +30,7 @@ struct ServeCommand: ParsableCommand {
     var maxClients: Int?
 
     @Option(name: .customLong("max-message"), help: ArgumentHelp("Longest message accepted (K/M/G suffixes).", valueName: "bytes"))
-    var maxMessage: String = "64M"
+    var maxMessage = ByteCount(bytes: ServeConfiguration.defaultMaxMessage)
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a client that sends no byte for this long (0: never).", valueName: "secs"))
     var idleTimeout: Double = 30
@@ -53,8 +53,6 @@ struct ServeCommand: ParsableCommand {
         }
         guard backlog > 0 else { throw ValidationError("--backlog must be at least 1") }
         if let maxClients, maxClients < 1 { throw ValidationError("--max-clients must be at least 1") }
-        guard let limit = ByteCount.parse(maxMessage) else { throw ValidationError("invalid --max-message: \(maxMessage)") }
-        guard limit >= 0 else { throw ValidationError("invalid --max-message: \(maxMessage)") }
         let longest = Seconds.format(TimeLimit.longestSeconds)
         guard idleTimeout >= 0, idleTimeout <= TimeLimit.longestSeconds else {
             throw ValidationError("--idle-timeout must be 0 to \(longest) seconds (a year)")
@@ -79,7 +77,7 @@ struct ServeCommand: ParsableCommand {
             port: Self.port(words.last ?? "0") ?? 0,
             backlog: backlog,
             maxClients: maxClients,
-            maxMessage: ByteCount.parse(maxMessage) ?? ServeConfiguration.defaultMaxMessage,
+            maxMessage: maxMessage.bytes,
             idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
             messageTimeout: messageTimeout > 0 ? messageTimeout : nil,
             quiet: quiet,

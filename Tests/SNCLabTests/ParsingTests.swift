@@ -13,6 +13,12 @@ import Testing
         #expect(ByteCount.parse(text) == nil)
     }
 
+    @Test(arguments: [(64 << 20, "64M"), (1024, "1K"), (1000, "1000"), (0, "0"), (2 << 30, "2G"), (1536, "1536")])
+    func typedFormRoundTrips(_ bytes: Int, _ typed: String) {
+        #expect(ByteCount(bytes: bytes).typed == typed)
+        #expect(ByteCount(typed) == ByteCount(bytes: bytes))
+    }
+
     @Test func describesForPeople() {
         #expect(ByteCount.describe(512) == "512 B")
         #expect(ByteCount.describe(1536) == "1.5 KiB")
@@ -25,6 +31,8 @@ import Testing
         #expect(SweepLevels.parse("10,20,50,100,200,500,1000") == [10, 20, 50, 100, 200, 500, 1000])
         #expect(SweepLevels.parse("5") == [5])
         #expect(SweepLevels.parse("10, 20") == [10, 20])
+        #expect(SweepLevels("10,20,50")?.levels == [10, 20, 50])
+        #expect(SweepLevels("10,x") == nil)
     }
 
     @Test(arguments: ["", ",", "10,,20", "10,0", "-5", "ten", "10;20", "1.5"])
@@ -43,6 +51,13 @@ import Testing
     @Test func rangesCrossOctets() throws {
         let addresses = try #require(SourceAddresses.parse("10.0.0.254-10.0.1.1"))
         #expect(addresses.map(\.host) == ["10.0.0.254", "10.0.0.255", "10.0.1.0", "10.0.1.1"])
+    }
+
+    @Test func keepsTheTextAsTypedForMessages() throws {
+        let sources = try #require(SourceAddresses("127.0.0.2-127.0.0.3"))
+        #expect(sources.text == "127.0.0.2-127.0.0.3")
+        #expect(sources.addresses.map(\.host) == ["127.0.0.2", "127.0.0.3"])
+        #expect(SourceAddresses("127.0.0.9-127.0.0.2") == nil)
     }
 
     @Test func takesSinglesAndLists() throws {
