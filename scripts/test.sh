@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-swift build -c release
-swift test -c release
+# One build for the binary and the unit tests: a plain `swift build` followed
+# by `swift test` compiles every Swift module twice (testability differs).
+swift build -c release --build-tests
+swift test -c release --skip-build
 export SNC_BIN="$PWD/.build/release/snc"
 python3 -m pytest -q Tests/e2e "$@"
 FUZZ_SECONDS=10 FUZZ_CONFIGURATION=debug bash scripts/fuzz.sh
