@@ -1,3 +1,6 @@
+// CLinux too: in the debug build with sanitizers (scripts/fuzz.sh) the
+// SOCK_* constants are not always found through Glibc alone.
+import CLinux
 import Glibc
 
 /// Which IP versions a lookup may return (`-4`, `-6`, or either).

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// A socket descriptor with exactly one owner.
