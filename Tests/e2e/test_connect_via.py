@@ -12,17 +12,8 @@ from sshd_fixture import sshd, start_echo  # noqa: F401
 
 def via_options(server, tmp_path):
     """The sshd fixture's settings as --ssh-option arguments (connect takes no -F)."""
-    known = tmp_path / "known_hosts"
-    known.write_text(server.known_hosts_line())
-    settings = {
-        "HostName": "127.0.0.1", "Port": server.port, "User": server.user,
-        "IdentityFile": server.user_key, "IdentitiesOnly": "yes", "UserKnownHostsFile": known,
-        "StrictHostKeyChecking": "yes", "BatchMode": "yes",
-    }
-    options = []
-    for key, value in settings.items():
-        options += ["--ssh-option", f"{key}={value}"]
-    return options
+    return ["--ssh-option", "HostName=127.0.0.1", "--ssh-option", f"Port={server.port}",
+            "--ssh-option", f"User={server.user}"] + login_options(server, tmp_path)
 
 
 def test_connect_via_moves_bytes_exactly(snc, sshd, procs, tmp_path):

@@ -97,13 +97,20 @@ def test_unknown_host_ask_answered_no(snc, sshd, procs, tmp_path):
     assert not known.exists() or known.read_text() == ""
 
 
-def test_changed_host_key_is_refused_loudly_unless_strict_checking_is_off(snc, sshd, procs, tmp_path):
-    echo = start_echo(procs)
+def impostor_known_hosts(tmp_path, port: int) -> tuple[Path, str]:
+    """A known_hosts file whose only line gives the server a key it does not have."""
     impostor = tmp_path / "impostor"
     keygen(impostor)
-    known = tmp_path / "kh"
     kind, blob = Path(str(impostor) + ".pub").read_text().split()[:2]
-    known.write_text(f"[127.0.0.1]:{sshd.port} {kind} {blob}\n")
+    line = f"[127.0.0.1]:{port} {kind} {blob}\n"
+    known = tmp_path / "kh"
+    known.write_text(line)
+    return known, line
+
+
+def test_changed_host_key_is_refused_loudly_unless_strict_checking_is_off(snc, sshd, procs, tmp_path):
+    echo = start_echo(procs)
+    known, line = impostor_known_hosts(tmp_path, sshd.port)
     for mode in ("yes", "accept-new", "ask"):
         result = forward_w(snc, sshd.config(tmp_path, known_hosts=known), echo, "-o", f"StrictHostKeyChecking={mode}")
         stderr = result.stderr.decode()
@@ -116,18 +123,14 @@ def test_changed_host_key_is_refused_loudly_unless_strict_checking_is_off(snc, s
         assert f"Host key for [127.0.0.1]:{sshd.port} has changed and you have requested strict checking." in stderr
         assert stderr.endswith("snc: Host key verification failed.\n")
         assert result.stdout == b""
-    assert known.read_text() == f"[127.0.0.1]:{sshd.port} {kind} {blob}\n"
+    assert known.read_text() == line
 
 
 def test_changed_host_key_with_checking_off_tunnels_without_passwords_and_never_forwards_ports(snc, sshd, procs, tmp_path):
     # ssh -o StrictHostKeyChecking=no goes on (ssh -W works) with password and
     # keyboard-interactive logins off, and disables -L forwards.
     echo = start_echo(procs)
-    impostor = tmp_path / "impostor"
-    keygen(impostor)
-    known = tmp_path / "kh"
-    kind, blob = Path(str(impostor) + ".pub").read_text().split()[:2]
-    known.write_text(f"[127.0.0.1]:{sshd.port} {kind} {blob}\n")
+    known, line = impostor_known_hosts(tmp_path, sshd.port)
     config = sshd.config(tmp_path, known_hosts=known)
     result = forward_w(snc, config, echo, "-o", "StrictHostKeyChecking=no")
     stderr = result.stderr.decode()
@@ -143,7 +146,7 @@ def test_changed_host_key_with_checking_off_tunnels_without_passwords_and_never_
     assert forward.returncode == 1
     assert "Port forwarding is disabled to avoid man-in-the-middle attacks." in forward.stderr.decode()
     assert forward.stderr.decode().endswith("snc: Host key verification failed.\n")
-    assert known.read_text() == f"[127.0.0.1]:{sshd.port} {kind} {blob}\n"
+    assert known.read_text() == line
 
 
 def test_no_user_known_hosts_file_refuses_new_keys_in_every_mode(snc, sshd, procs, tmp_path):
