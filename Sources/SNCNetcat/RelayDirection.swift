@@ -9,10 +9,7 @@ import Glibc
 /// calls `pump`, which moves bytes until a call would block. EAGAIN clears
 /// the matching flag; it is never an error.
 final class RelayDirection {
-    /// open: the source may still produce data. draining: the source has
-    /// ended (or failed) and staged bytes are still being written. closed:
-    /// nothing more will move.
-    enum State { case open, draining, closed }
+    typealias State = DirectionState
 
     /// Which end of this direction the network socket is.
     enum NetworkEnd { case source, sink }
