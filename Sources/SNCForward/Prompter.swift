@@ -59,7 +59,6 @@ package struct Prompter: Sendable {
     /// Writes the prompt to the terminal and reads one line, with echo off
     /// unless `echo`; the terminal's settings are restored afterwards.
     private func readTerminal(_ terminal: CInt, prompt: String, echo: Bool) -> String? {
-        writeAll(terminal, Array(prompt.utf8))
         var saved = termios()
         let haveSettings = tcgetattr(terminal, &saved) == 0
         var previousHandlers: [(CInt, __sighandler_t?)] = []
@@ -77,6 +76,9 @@ package struct Prompter: Sendable {
             TerminalGuard.quiet = quiet
             _ = tcsetattr(terminal, TCSAFLUSH, &quiet)
         }
+        // The prompt comes after echo is off (as readpassphrase(3) does): an
+        // answer typed on seeing the prompt is never flushed or echoed.
+        writeAll(terminal, Array(prompt.utf8))
         defer {
             if haveSettings && !echo {
                 _ = tcsetattr(terminal, TCSAFLUSH, &saved)
