@@ -156,18 +156,40 @@ def test_through_ssh_dynamic_forward_byte_exact(snc, socks_proxy, procs, options
     assert result.stderr == b""
 
 
+COUNTED_ECHO = r"""
+import socket, sys
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(4)
+print(server.getsockname()[1], flush=True)
+client, _ = server.accept()
+data = b""
+while len(data) < int(sys.argv[1]):
+    chunk = client.recv(1 << 20)
+    if not chunk:
+        break
+    data += chunk
+client.sendall(data)
+client.close()
+"""
+
+
 def test_http_connect_through_tinyproxy(snc, procs, tmp_path):
+    """tinyproxy ends both connections when its client half-closes, so snc keeps
+    its sending side open (--no-shutdown) and the server closes once it has echoed."""
     if shutil.which("tinyproxy") is None:
         pytest.skip("tinyproxy is not installed")
-    echo = start_echo(procs)
+    data = os.urandom(1 << 20)
+    server = procs.start(["python3", "-c", COUNTED_ECHO, len(data)])
+    echo = int(server.stdout.readline())
     port = free_port()
     config = tmp_path / "tinyproxy.conf"
     config.write_text(f"Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nMaxClients 20\n"
                       f"LogFile \"{tmp_path / 'tinyproxy.log'}\"\nLogLevel Info\n")
     procs.start(["tinyproxy", "-d", "-c", config])
     wait_for_port(port)
-    data = os.urandom(1 << 20)
-    result = run([snc, "-x", f"127.0.0.1:{port}", "-X", "connect", "localhost", echo], input=data, timeout=60)
+    result = run([snc, "--no-shutdown", "-x", f"127.0.0.1:{port}", "-X", "connect", "localhost", echo],
+                 input=data, timeout=60)
     assert result.returncode == 0, result.stderr
     assert sha256(result.stdout) == sha256(data)
     assert f"localhost:{echo}" in (tmp_path / "tinyproxy.log").read_text()
