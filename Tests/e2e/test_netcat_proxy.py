@@ -314,3 +314,41 @@ def test_incompatible_or_bad_proxy_options_are_usage_errors(snc, args, message):
     result = run([snc, *args], timeout=10)
     assert result.returncode == 64
     assert one_line(result) == f"snc: {message}"
+
+
+def test_password_asked_on_the_terminal(snc, procs):
+    """-P USER without SNC_PROXY_PASSWORD asks on /dev/tty, as nc does; the
+    answer reaches the proxy as Basic credentials."""
+    import pty
+    import select
+    import signal
+    port = fake_proxy(procs, "http", expected="alice:typed")
+    env = {k: v for k, v in os.environ.items() if k not in ("SNC_PROXY_PASSWORD", "DISPLAY", "SSH_ASKPASS")}
+    pid, terminal = pty.fork()
+    if pid == 0:
+        os.execve(snc, [snc, "-x", f"127.0.0.1:{port}", "-X", "connect", "-P", "alice", "localhost", "8000"], env)
+    seen = b""
+    try:
+        def read_until(wanted: bytes, seconds: float) -> bytes:
+            nonlocal seen
+            deadline = time.monotonic() + seconds
+            while wanted not in seen and time.monotonic() < deadline:
+                ready, _, _ = select.select([terminal], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    continue
+                try:
+                    chunk = os.read(terminal, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+            return seen
+        assert b"Proxy password for alice@127.0.0.1: " in read_until(b"password for", 10), seen
+        os.write(terminal, b"typed\n")
+        assert b"connected to localhost:8000" in read_until(b"connected to", 10), seen
+        assert b"typed" not in seen, "the password was echoed"
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(terminal)
