@@ -34,7 +34,7 @@ extension Connector {
         if let literal = ProxyDestination.literal(host, port: port.number) { return literal }
         switch proxy.dns {
         case .remote:
-            return ProxyDestination(host: .name(host), port: port.number)
+            return try remoteName(host, port: port)
         case .none:
             throw .unknownHost(host: host, port: String(port.number), reason: "not a numeric address, and --proxy-dns none forbids lookups")
         case .local, .both:
@@ -44,14 +44,23 @@ extension Connector {
                 found = try Resolver.resolve(host: host, port: port.number, family: family, transport: .tcp,
                                              numericOnly: options.network.numeric)
             } catch {
-                if proxy.dns == .both { return ProxyDestination(host: .name(host), port: port.number) }
+                if proxy.dns == .both { return try remoteName(host, port: port) }
                 throw .unknownHost(host: host, port: String(port.number), reason: error.message)
             }
             guard let first = found.first, let literal = ProxyDestination.literal(first.host, port: port.number) else {
-                if proxy.dns == .both { return ProxyDestination(host: .name(host), port: port.number) }
+                if proxy.dns == .both { return try remoteName(host, port: port) }
                 throw .unknownHost(host: host, port: String(port.number), reason: "no address")
             }
             return literal
         }
+    }
+
+    /// The name as the proxy gets it, as it is: a space, CR or LF in it would
+    /// end an HTTP request line early, so those never go out.
+    private func remoteName(_ host: String, port: Port) throws(NetcatError) -> ProxyDestination {
+        guard host.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else {
+            throw .unknownHost(host: host, port: String(port.number), reason: "not a host name")
+        }
+        return ProxyDestination(host: .name(host), port: port.number)
     }
 }
