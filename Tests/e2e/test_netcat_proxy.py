@@ -322,6 +322,7 @@ def test_password_asked_on_the_terminal(snc, procs):
     import pty
     import select
     import signal
+    import termios
     port = fake_proxy(procs, "http", expected="alice:typed")
     env = {k: v for k, v in os.environ.items() if k not in ("SNC_PROXY_PASSWORD", "DISPLAY", "SSH_ASKPASS")}
     pid, terminal = pty.fork()
@@ -345,6 +346,11 @@ def test_password_asked_on_the_terminal(snc, procs):
                 seen += chunk
             return seen
         assert b"Proxy password for alice@127.0.0.1: " in read_until(b"password for", 10), seen
+        # The prompt goes out before echo is turned off (with TCSAFLUSH, which
+        # drops typeahead): answer once the terminal has stopped echoing.
+        deadline = time.monotonic() + 10
+        while termios.tcgetattr(terminal)[3] & termios.ECHO and time.monotonic() < deadline:
+            time.sleep(0.01)
         os.write(terminal, b"typed\n")
         assert b"connected to localhost:8000" in read_until(b"connected to", 10), seen
         assert b"typed" not in seen, "the password was echoed"
