@@ -60,6 +60,10 @@ def handle(c):
                 if not chunk:
                     return
                 head += chunk
+            if mode == "httphuge":
+                c.sendall(b"HTTP/1.1 200 OK\r\nX-Filler: " + b"a" * 20000)
+                time.sleep(30)
+                return
             want = b"Proxy-Authorization: Basic " + base64.b64encode(expected.encode())
             if mode == "http407" or want not in head.split(b"\r\n"):
                 c.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"t\"\r\n\r\n")
@@ -227,6 +231,15 @@ def test_http_407_without_a_user_says_how_to_give_one(snc, procs):
     assert result.returncode == 1
     assert one_line(result) == (f'snc: proxy 127.0.0.1:{port} (HTTP CONNECT): CONNECT localhost:8000 refused: '
                                 f'"HTTP/1.1 407 Proxy Authentication Required" (give a user with -P USER or --proxy-auth USER:PASS)')
+    assert time.monotonic() - started < 10
+
+
+def test_endless_http_header_is_cut_at_16_kib(snc, procs):
+    port = fake_proxy(procs, "httphuge")
+    started = time.monotonic()
+    result = run([snc, "--proxy", f"127.0.0.1:{port}", "localhost", "8000"], timeout=20)
+    assert result.returncode == 1
+    assert one_line(result) == f"snc: proxy 127.0.0.1:{port} (HTTP CONNECT): answer header longer than 16384 bytes"
     assert time.monotonic() - started < 10
 
 
