@@ -7,7 +7,7 @@ import SNCNetcat
 struct ProxyOptions: ParsableArguments {
     @Option(name: .customShort("x"), parsing: .unconditional, help: ArgumentHelp(
         "Connect through the proxy at ADDRESS[:PORT] (default port 1080 for SOCKS, 3128 for HTTP CONNECT), as nc -x.",
-        discussion: "An IPv6 address takes brackets: [::1]:1080.",
+        discussion: "An IPv6 address takes brackets: [::1]:1080. The proxy must have answered within -w SECS, or 30 seconds without -w.",
         valueName: "address[:port]"))
     var proxyAddress: String?
 
