@@ -13,6 +13,8 @@ package struct ConnectOptions: Sendable, Equatable {
     /// `-z`: only report which ports accept connections.
     package var scan = false
     package var session = SessionOptions()
+    /// `-x`/`--proxy`: reach the destination through this proxy.
+    package var proxy: ProxySpec?
 
     package init(endpoint: NetcatEndpoint) {
         self.endpoint = endpoint

@@ -7,6 +7,8 @@ import Glibc
 package struct Connector {
     package let options: ConnectOptions
     package let reporter: Reporter
+    /// Asks for the proxy password of a user (`-P`) when the proxy wants one.
+    package var proxyPassword: (_ user: String) -> String? = { _ in nil }
 
     package init(options: ConnectOptions, reporter: Reporter) {
         self.options = options
@@ -37,6 +39,11 @@ package struct Connector {
                              peerName: path, datagram: datagram)
         case .internet(let host, let ranges):
             guard let port = ranges.first?.lower else { return .completed }
+            if let proxy = options.proxy {
+                let connected = try connectThroughProxy(proxy, host: host, port: port)
+                return Relay.run(socket: connected.socket, local: local, options: options.session, log: log,
+                                 peerName: "\(host) port \(port) (tcp) through proxy \(proxy.name)", datagram: nil)
+            }
             let connected = try connect(host: host, port: port)
             let peerName = "\(connected.address.host) port \(port) (\(options.network.transport.rawValue))"
             return Relay.run(socket: connected.socket, local: local, options: options.session, log: log,

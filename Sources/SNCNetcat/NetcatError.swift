@@ -28,6 +28,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
     case noOpenPort
     /// Any other system call failure (socket, poll...).
     case system(SyscallError)
+    /// `-x`/`--proxy`: the proxy could not be reached or would not connect.
+    case proxy(ProxyError)
 
     package var description: String {
         switch self {
@@ -54,6 +56,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noOpenPort:
             ""
         case .system(let error):
+            error.description
+        case .proxy(let error):
             error.description
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SNCForward
 import SNCNetcat
 import SNCSocket
 
@@ -42,6 +43,9 @@ struct ConnectCommand: ParsableCommand {
     @Option(name: .customShort("p"), parsing: .unconditional, help: ArgumentHelp("Connect from this local port.", valueName: "port"))
     var sourcePort: String?
 
+    @OptionGroup(title: "Proxy options")
+    var proxy: ProxyOptions
+
     @Option(name: .customLong("via"), help: ArgumentHelp(
         "Reach HOST PORT through this SSH server over one channel, like ssh -W (also ssh://[user@]sshhost[:port]).",
         discussion: "Keys, known_hosts and ~/.ssh/config are used as by snc forward.",
@@ -67,6 +71,7 @@ struct ConnectCommand: ParsableCommand {
 
     func run() throws {
         if let via {
+            if let option = proxy.firstGiven { throw Diagnostics.failure("cannot use \(option) with --via", code: .usage) }
             try runThroughSSH(via: via)
             return
         }
@@ -77,8 +82,17 @@ struct ConnectCommand: ParsableCommand {
             throw Diagnostics.failure(error.message, code: .usage)
         }
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
-            try Connector(options: options, reporter: netcat.reporter).run(local: LocalStreams())
+            var connector = Connector(options: options, reporter: netcat.reporter)
+            if let spec = options.proxy { connector.proxyPassword = { user in Self.proxyPassword(user: user, proxy: spec) } }
+            return try connector.run(local: LocalStreams())
         }
+    }
+
+    /// `-P USER`'s password: SNC_PROXY_PASSWORD, else asked on /dev/tty with
+    /// echo off, as nc asks "Proxy password for USER@HOST: ".
+    static func proxyPassword(user: String, proxy: ProxySpec) -> String? {
+        if let password = Prompter.processEnvironment()["SNC_PROXY_PASSWORD"] { return password }
+        return Prompter(batchMode: false).secret("Proxy password for \(user)@\(proxy.host): ", allowStdin: false)
     }
 
     /// The command line, checked, as SNCNetcat's options.
@@ -109,9 +123,25 @@ struct ConnectCommand: ParsableCommand {
         options.session = try netcat.sessionOptions()
         options.connectTimeout = try netcat.connectTimeout()
         options.sourceAddress = sourceAddress
+        options.proxy = try proxySpec()
         if let sourcePort {
             options.sourcePort = try ArgumentValues.port(sourcePort, transport: network.transport, numeric: network.numeric)
         }
         return options
+    }
+
+    /// `-x`/`--proxy`, refused with the options nc refuses it with (-l -s -u -U)
+    /// and those that make no sense through a proxy.
+    private func proxySpec() throws(NetcatUsageError) -> ProxySpec? {
+        guard let spec = try proxy.spec(), let option = proxy.firstGiven else { return nil }
+        let conflicts: [(Bool, String)] = [
+            (netcat.unixSocket, "-U"), (netcat.udp, "-u"), (sourceAddress != nil, "-s"), (sourcePort != nil, "-p"),
+            (scan, "-z"),
+        ]
+        if let (_, flag) = conflicts.first(where: { $0.0 }) { throw NetcatUsageError("cannot use \(option) with \(flag)") }
+        if spec.dns == .none, let host, ProxyDestination.literal(host, port: 1) == nil {
+            throw NetcatUsageError("--proxy-dns none needs a numeric destination address, not \(host)")
+        }
+        return spec
     }
 }

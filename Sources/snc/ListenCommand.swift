@@ -79,6 +79,9 @@ struct ListenCommand: ParsableCommand {
     @Flag(name: .customShort("z"), help: .private)
     var scan = false
 
+    @OptionGroup(visibility: .private)
+    var proxy: ProxyOptions
+
     @Argument(help: ArgumentHelp("The address or host name to listen on (default: every address, IPv4 and IPv6); with -U the socket path.", valueName: "address"))
     var address: String?
 
@@ -100,6 +103,7 @@ struct ListenCommand: ParsableCommand {
     /// The command line, checked, as SNCNetcat's options.
     func listenOptions() throws(NetcatUsageError) -> ListenOptions {
         if scan { throw NetcatUsageError("cannot use -z and -l") }
+        if let option = proxy.firstGiven { throw NetcatUsageError("cannot use \(option) with -l") }
         let network = try netcat.networkOptions()
         var options = ListenOptions()
         options.network = network

@@ -57,6 +57,14 @@ import SNCNetcat
     @Test func unknownLettersLeaveTheClusterWhole() {
         // The parser then reports it as an unknown option.
         #expect(rewrite("-lY 5555") == ["connect", "-lY", "5555"])
-        #expect(rewrite("-x host 80") == ["connect", "-x", "host", "80"])
+        #expect(rewrite("-vY host 80") == ["connect", "-vY", "host", "80"])
+    }
+
+    @Test func proxyOptionsTakeTheirValuesAsNcDoes() {
+        #expect(rewrite("-vx127.0.0.1:1080 -X5 host 80") == ["connect", "-v", "-x", "127.0.0.1:1080", "-X", "5", "host", "80"])
+        #expect(rewrite("-Xconnect -x proxy -P me host 80") == ["connect", "-X", "connect", "-x", "proxy", "-P", "me", "host", "80"])
+        // The value of --proxy is never a destination, and never switches on listen mode.
+        #expect(rewrite("--proxy -l host 80") == ["connect", "--proxy", "-l", "host", "80"])
+        #expect(rewrite("--proxy-type http --proxy p host 80") == ["connect", "--proxy-type", "http", "--proxy", "p", "host", "80"])
     }
 }
