@@ -17,7 +17,7 @@ package enum IOGraph {
     static let titleLine = 15.0
     /// Title characters that fit on one line: the width from the left edge
     /// of the plot to the right edge of the image, at about 7 px a bold character.
-    static let titleCharacters = Int((width - left - 10) / 7.2)
+    package static let titleCharacters = Int((width - left - 10) / 7.2)
 
     /// A bar series: its class in the SVG, colour, legend words and the values per interval.
     struct BarSeries: Sendable {
@@ -103,7 +103,7 @@ package enum IOGraph {
     }
 
     /// The panel's title, wrapped so no line runs past the image's right edge.
-    static func title(for level: LevelReport, isFirstTrouble: Bool, repeats: Int) -> [String] {
+    package static func title(for level: LevelReport, isFirstTrouble: Bool, repeats: Int) -> [String] {
         var title = "\(level.concurrency) clients at once"
         if repeats > 1 { title += " (run \(level.run) of \(repeats))" }
         title += ": \(level.completed) completed, \(level.failed) failed in \(Decimal3.format(level.seconds, digits: 2)) s"
