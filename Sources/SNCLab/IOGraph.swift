@@ -4,8 +4,11 @@
 /// its own scale, and under them, as stacked bars, what went wrong in each
 /// interval: clients the server or TCP failed, and the kernel's TCP events
 /// (drops and resets in red, retransmissions in orange), like Wireshark's
-/// "All TCP analysis flags" series. One panel per level, all on the same
-/// time scale and the same y scales, so levels can be compared at a glance.
+/// "All TCP analysis flags" series. The bars have their own scale in the
+/// lower part of each panel: next to thousands of exchanges an interval, a
+/// few dozen dropped SYNs would otherwise be a fraction of a pixel. One
+/// panel per level, all on the same time scale and the same y scales, so
+/// levels can be compared at a glance.
 package enum IOGraph {
     static let width = 1040.0
     static let panelHeight = 170.0
@@ -13,6 +16,8 @@ package enum IOGraph {
     static let right = 80.0
     static let top = 84.0
     static let gap = 34.0
+    /// The share of a panel's height the event bars' scale spans.
+    static let eventShare = 0.4
     /// Height of one title line above a panel.
     static let titleLine = 15.0
     /// Title characters that fit on one line: the width from the left edge
@@ -50,17 +55,19 @@ package enum IOGraph {
         let levels = report.levels
         let longest = max(0.1, levels.map { Double($0.ioGraph.completed.count * $0.ioGraph.intervalMilliseconds) / 1000 }.max() ?? 0.1)
         // One count scale and one byte scale for every panel.
-        var highestCount: Int64 = 1
+        var highestCount = 1
+        var highestEvents: Int64 = 1
         var highestBytes = 1
         for level in levels {
             let stacked = bars.map { $0.values(level) }.reduce(into: [Int64]()) { total, values in
                 if total.count < values.count { total.append(contentsOf: repeatElement(0, count: values.count - total.count)) }
                 for (index, value) in values.enumerated() { total[index] += max(0, value) }
             }
-            highestCount = max(highestCount, Int64(level.ioGraph.completed.max() ?? 0), stacked.max() ?? 0)
+            highestCount = max(highestCount, level.ioGraph.completed.max() ?? 0)
+            highestEvents = max(highestEvents, stacked.max() ?? 0)
             highestBytes = max(highestBytes, level.ioGraph.bytes.max() ?? 0)
         }
-        let scales = Scales(highestCount: Double(highestCount), highestBytes: Double(highestBytes))
+        let scales = Scales(highestCount: Double(highestCount), highestEvents: Double(highestEvents), highestBytes: Double(highestBytes))
         let heading = wrap("IO graph: \(report.target), \(report.messageBytes)-byte messages, \(report.engine) engine (per \(levels.first?.ioGraph.intervalMilliseconds ?? 100) ms)", at: Int((width - left) / 8.5))
         let titles = levels.map { title(for: $0, isFirstTrouble: $0.concurrency == report.firstTroubleConcurrency && !$0.trouble.isEmpty, repeats: report.repeats) }
         let legendTop = 20 + Double(heading.count) * 18 + 8
@@ -135,12 +142,14 @@ package enum IOGraph {
     /// The y scales every panel shares.
     struct Scales {
         let count: Axis
+        let events: Axis
         let bytes: Axis
         let unit: Double
         let unitName: String
 
-        init(highestCount: Double, highestBytes: Double) {
+        init(highestCount: Double, highestEvents: Double, highestBytes: Double) {
             count = Axis(maximum: highestCount)
+            events = Axis(maximum: highestEvents)
             // The byte axis counts in the largest binary unit below the maximum, so ticks are round (256 KiB, 1 MiB).
             let units: [(Double, String)] = [(1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
             (unit, unitName) = units.first { highestBytes >= $0.0 } ?? (1, "B")
@@ -184,15 +193,23 @@ package enum IOGraph {
         }
         out += "\n<text x=\"14\" y=\"\(fmt(y + panelHeight / 2))\" transform=\"rotate(-90 14 \(fmt(y + panelHeight / 2)))\" text-anchor=\"middle\">per \(series.intervalMilliseconds) ms</text>\n"
 
-        // What went wrong, as stacked bars under the lines, the way Wireshark marks TCP analysis flags.
+        // What went wrong, as stacked bars under the lines, the way Wireshark marks TCP analysis
+        // flags, on their own scale (the dashed red line, labelled) in the panel's lower part.
+        let eventTop = scales.events.top
+        let eventHeight = panelHeight * eventShare
+        let yOfEvents = { (value: Double) in y + panelHeight - value / eventTop * eventHeight }
+        out += "<line class=\"event-scale\" x1=\"\(left)\" y1=\"\(fmt(yOfEvents(eventTop)))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(yOfEvents(eventTop)))\" stroke=\"#d62728\" stroke-width=\"0.5\" stroke-dasharray=\"2,3\"/>"
+        out += "<text x=\"\(fmt(left + 4))\" y=\"\(fmt(yOfEvents(eventTop) - 3))\" fill=\"#d62728\" font-size=\"10\">\(compact(eventTop)) events per \(series.intervalMilliseconds) ms</text>\n"
         let barWidth = max(1, interval / longest * plotWidth - 1)
         var stacked = [Double](repeating: 0, count: series.completed.count)
         for bar in bars {
             for (bucket, value) in bar.values(level).enumerated() where value > 0 && bucket < stacked.count {
                 let base = stacked[bucket]
                 stacked[bucket] += Double(value)
-                let barTop = yOf(stacked[bucket], countScale)
-                out += "<rect class=\"\(bar.name)\" x=\"\(fmt(xOf(Double(bucket) * interval)))\" y=\"\(fmt(barTop))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(yOf(base, countScale) - barTop))\" fill=\"\(bar.colour)\" opacity=\"0.85\"><title>\(value) \(escape(bar.legend))</title></rect>\n"
+                // At least 2 px, so one event among hundreds is still seen.
+                let barTop = min(yOfEvents(stacked[bucket]), yOfEvents(base) - 2)
+                stacked[bucket] = max(stacked[bucket], (y + panelHeight - barTop) / eventHeight * eventTop)
+                out += "<rect class=\"\(bar.name)\" x=\"\(fmt(xOf(Double(bucket) * interval)))\" y=\"\(fmt(barTop))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(yOfEvents(base) - barTop))\" fill=\"\(bar.colour)\" opacity=\"0.85\"><title>\(value) \(escape(bar.legend))</title></rect>\n"
             }
         }
         out += polyline(series.completed.map(Double.init), interval: interval, xOf: xOf, yOf: { yOf($0, countScale) },
