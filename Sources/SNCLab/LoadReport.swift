@@ -129,6 +129,8 @@ package struct LoadReport: Codable, Sendable, Equatable {
         if report.repeats > 1 {
             if let first = report.firstTroubleConcurrency {
                 notes.append("Errors or drops first appeared at \(first) clients at once (the median of \(report.repeats) runs: \(runsWords)).")
+            } else if report.firstTroubleRuns.allSatisfy({ $0 == nil }) {
+                notes.append("None of the \(report.repeats) runs found errors or drops at any level; try higher levels to find where trouble starts.")
             } else {
                 notes.append("Most of the \(report.repeats) runs found no errors or drops (first trouble per run: \(runsWords)).")
             }
