@@ -62,7 +62,8 @@ package struct LoadSession {
             system: SystemFigures.read(),
             levels: reports,
             interrupted: interrupted,
-            repeats: repeats
+            repeats: repeats,
+            plannedLevels: levels.count
         )
     }
 
