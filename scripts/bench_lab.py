@@ -1,8 +1,11 @@
 """Side-by-side benchmark for the lab: snc serve vs the lab's Python threading
-server, and snc load vs the lab's Python asyncio client, with 1 KiB messages
-at several concurrency levels, plus the server's resident memory per idle
-connected client. Run through scripts/bench-lab.sh."""
+server and vs a C thread-per-connection server, and snc load vs the lab's
+Python asyncio client, with 1 KiB messages at several concurrency levels,
+plus the server's resident memory per idle connected client. Run through
+scripts/bench-lab.sh."""
 import argparse
+import shutil
+import tempfile
 import json
 import os
 import re
@@ -17,6 +20,132 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT / "Tests" / "e2e" / "lab_peers.py"
 SNC = os.environ.get("SNC_BIN") or str(ROOT / ".build" / "release" / "snc")
+
+
+# The yardstick for snc serve: the lab's design written in C, a detached
+# thread per accepted client (128 KiB stacks, as snc serve), blocking calls,
+# OpenSSL's SHA-256, the same protocol and backlog. Built at bench time.
+C_SERVER = r"""
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <openssl/sha.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static const char intro[] = "Hello from the C server. Send your message, then end it (Ctrl-D).\n";
+
+static int write_all(int fd, const char *data, size_t size) {
+    while (size > 0) {
+        ssize_t n = write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        data += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+static void *serve(void *arg) {
+    int fd = (int)(intptr_t)arg;
+    unsigned char buffer[16384], digest[32];
+    SHA256_CTX hash;
+    SHA256_Init(&hash);
+    long total = 0;
+    if (write_all(fd, intro, sizeof intro - 1) == 0) {
+        for (;;) {
+            ssize_t n = read(fd, buffer, sizeof buffer);
+            if (n > 0) { SHA256_Update(&hash, buffer, (size_t)n); total += n; continue; }
+            if (n < 0 && errno == EINTR) continue;
+            break;
+        }
+        SHA256_Final(digest, &hash);
+        char line[128];
+        int length = snprintf(line, sizeof line, "received %ld bytes sha256=", total);
+        for (int i = 0; i < 32; i++) length += snprintf(line + length, sizeof line - (size_t)length, "%02x", digest[i]);
+        line[length++] = '\n';
+        write_all(fd, line, (size_t)length);
+    }
+    close(fd);
+    return NULL;
+}
+
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);
+    int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t length = sizeof address;
+    if (bind(listener, (struct sockaddr *)&address, sizeof address) || listen(listener, 4096)
+        || getsockname(listener, (struct sockaddr *)&address, &length)) { perror("listen"); return 1; }
+    fprintf(stderr, "Listening on 127.0.0.1 %d\n", ntohs(address.sin_port));
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setstacksize(&attributes, 128 << 10);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    for (;;) {
+        int client = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+        if (client < 0) { if (errno == EMFILE || errno == ENFILE) usleep(1000); continue; }
+        pthread_t thread;
+        if (pthread_create(&thread, &attributes, serve, (void *)(intptr_t)client)) close(client);
+    }
+}
+"""
+
+
+def build_c_server(folder):
+    """Compiles the C server; None (with the reason printed) when there is no cc or OpenSSL headers."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if not compiler:
+        print("bench-lab: no C compiler: skipping the C thread-per-connection server")
+        return None
+    source = Path(folder) / "thread_server.c"
+    binary = Path(folder) / "thread_server"
+    source.write_text(C_SERVER)
+    result = subprocess.run([compiler, "-O2", "-pthread", "-Wno-deprecated-declarations", "-o", str(binary), str(source), "-lcrypto"],
+                            capture_output=True, timeout=120)
+    if result.returncode != 0:
+        print(f"bench-lab: could not build the C server (libssl-dev?): {result.stderr.decode()[-300:]}")
+        return None
+    return str(binary)
+
+
+def rates(runs):
+    return ", ".join(f"{run['rate']:.0f}" for run in runs)
+
+
+def compare_with_c(c_server, levels, rounds, connections, timeout):
+    """snc serve against the C server, runs alternating, the median of `rounds` each."""
+    print()
+    print(f"snc serve vs a C thread-per-connection server (client: snc load --engine epoll, {connections} connections a run, "
+          f"median of {rounds} alternating runs):")
+    print(f"{'clients':>8} | {'snc serve':>10} {'p99':>9} {'failed':>6} | {'C threads':>10} {'p99':>9} {'failed':>6} | {'ratio':>6}")
+    ok = True
+    for level in levels:
+        results = {"snc serve": [], "C threads": []}
+        for _ in range(rounds):
+            for name, command in (("snc serve", servers()["snc serve"]), ("C threads", [c_server])):
+                proc, port = start(command)
+                try:
+                    results[name].append(snc_load(port, level, connections, timeout))
+                finally:
+                    stop(proc)
+        median = {name: sorted(runs, key=lambda run: run["rate"])[(len(runs) - 1) // 2] for name, runs in results.items()}
+        s, c = median["snc serve"], median["C threads"]
+        ratio = s["rate"] / c["rate"] if c["rate"] else float("inf")
+        ok = ok and ratio >= 1.0
+        print(f"{level:>8} | {s['rate']:>10.0f} {s['p99']:>7.1f}ms {s['failed']:>6} | {c['rate']:>10.0f} {c['p99']:>7.1f}ms {c['failed']:>6} | {ratio:>5.2f}x"
+              f"   (snc runs {rates(results['snc serve'])}; C runs {rates(results['C threads'])})",
+              flush=True)
+    print(f"  snc serve >= 1.0x the C thread-per-connection server at every level: {'PASS' if ok else 'FAIL'}")
+    return ok
 
 
 def start(args):
@@ -119,10 +248,27 @@ def main():
     parser.add_argument("--idle-clients", type=int, default=10000)
     parser.add_argument("--timeout", type=float, default=15)
     parser.add_argument("--quick", action="store_true", help="fewer connections per run (a smoke test)")
+    parser.add_argument("--c-levels", default="10,100,1000", help="levels for the comparison with the C server (empty: skip it)")
+    parser.add_argument("--c-rounds", type=int, default=3, help="alternating runs per server and level in that comparison")
+    parser.add_argument("--c-connections", type=int, default=10000, help="connections per run in that comparison")
+    parser.add_argument("--only-c", action="store_true", help="run only the comparison with the C server")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     levels = [int(level) for level in args.levels.split(",")]
+    c_levels = [int(level) for level in args.c_levels.split(",") if level]
+    with tempfile.TemporaryDirectory() as folder:
+        c_server = build_c_server(folder) if c_levels else None
+        if args.only_c:
+            if c_server:
+                compare_with_c(c_server, c_levels, args.c_rounds, args.c_connections, args.timeout)
+            return
+        main_runs(args, levels)
+        if c_server:
+            compare_with_c(c_server, c_levels, args.c_rounds, args.c_connections, args.timeout)
+
+
+def main_runs(args, levels):
 
     def budget(level):
         if args.connections:

@@ -10,7 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sweep="${SWEEP:-10,20,50,100,200,500,1000}"
-duration="${DURATION:-1}"
+# Each level runs at least 2 s by default (20 intervals of the IO graph);
+# DURATION=SECS runs each level exactly that long instead.
+duration_option=()
+[[ -n "${DURATION:-}" ]] && duration_option=(--duration "$DURATION")
 
 bash scripts/setup.sh
 echo "demo: building snc (release)..." >&2
@@ -44,7 +47,7 @@ echo "demo: one client by hand (printf hello | snc connect 127.0.0.1 $port):" >&
 printf 'hello' | "$snc" connect 127.0.0.1 "$port" || true
 echo >&2
 
-"$snc" load 127.0.0.1 "$port" --sweep "$sweep" --duration "$duration" --graph out/io-graph.svg
+"$snc" load 127.0.0.1 "$port" --sweep "$sweep" "${duration_option[@]}" --graph out/io-graph.svg
 
 cleanup
 trap - EXIT INT TERM

@@ -75,10 +75,11 @@ struct BlockingClient {
 
         let message = configuration.message
         let stamp = message.stamp(for: index)
-        let total = message.body.count + stamp.count
+        let tail = message.tail(after: stamp)
+        let total = message.body.count + tail.count
         while sent < total {
             let result = message.body.withUnsafeBytes { body in
-                stamp.withUnsafeBytes { tail in
+                tail.withUnsafeBytes { tail in
                     let skipBody = min(sent, body.count)
                     let skipTail = sent - skipBody
                     return Result { () throws(SyscallError) in

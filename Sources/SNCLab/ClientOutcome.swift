@@ -16,8 +16,10 @@ package enum ClientOutcome: Sendable, Hashable {
     case replyTimedOut
     /// The server answered something other than the right receipt, or closed early.
     case badReceipt
-    /// EADDRNOTAVAIL or EADDRINUSE: no local port was free (TIME_WAIT) for this source address.
-    case addressUnavailable
+    /// A limit of the load generator's own machine, not a TCP error: out of
+    /// file descriptors (EMFILE, ENFILE), socket buffers (ENOBUFS), or local
+    /// ports for a source address (EADDRNOTAVAIL, EADDRINUSE: TIME_WAIT).
+    case clientLimit(CInt)
     /// Any other errno, by number.
     case other(CInt)
 
@@ -27,12 +29,23 @@ package enum ClientOutcome: Sendable, Hashable {
         case ECONNREFUSED: self = .refused
         case ECONNRESET, EPIPE, ECONNABORTED: self = .reset
         case ETIMEDOUT: self = error.call == "connect" ? .connectTimedOut : .replyTimedOut
-        case EADDRNOTAVAIL, EADDRINUSE: self = .addressUnavailable
+        case EMFILE, ENFILE, ENOBUFS, EADDRNOTAVAIL, EADDRINUSE: self = .clientLimit(error.errno.rawValue)
         default: self = .other(error.errno.rawValue)
         }
     }
 
     package var isFailure: Bool { self != .completed }
+
+    /// True when the load generator's own machine ran out of something:
+    /// not a measurement of the server or of TCP.
+    package var isClientLimit: Bool {
+        if case .clientLimit = self { return true }
+        return false
+    }
+
+    /// True for a client the server or TCP failed: what the report counts
+    /// as failed and the IO graph draws as an error.
+    package var isServerSideFailure: Bool { isFailure && !isClientLimit }
 }
 
 /// What one load client did, kept for the report and the IO graph.

@@ -46,6 +46,8 @@ private final class LiveConnection {
     /// a stale event for a closed socket is ignored.
     let serial: UInt32
     let stamp: [UInt8]
+    /// What is sent after the shared body: the stamp, and a newline in line mode.
+    let tail: [UInt8]
     let startedAt: UInt64
     var connectedAt: UInt64?
     var phase = Phase.connecting
@@ -54,11 +56,12 @@ private final class LiveConnection {
     var received = 0
     var reply: [UInt8] = []
 
-    init(socket: consuming Socket, index: Int, serial: UInt32, stamp: [UInt8], startedAt: UInt64, deadline: UInt64) {
+    init(socket: consuming Socket, index: Int, serial: UInt32, stamp: [UInt8], tail: [UInt8], startedAt: UInt64, deadline: UInt64) {
         self.socket = socket
         self.index = index
         self.serial = serial
         self.stamp = stamp
+        self.tail = tail
         self.startedAt = startedAt
         self.deadline = deadline
     }
@@ -72,6 +75,9 @@ private struct EpollLoop: ~Copyable {
     var serials: [UInt32]
     var records: [ClientRecord] = []
     var active = 0
+    /// Slots whose last start hit a limit of this machine (EMFILE, EADDRNOTAVAIL):
+    /// they start again at the next scan instead of spinning.
+    var parked: Set<Int> = []
     let scratch: UnsafeMutableRawBufferPointer
 
     init(run: LevelRun, slots: Int) throws(SyscallError) {
@@ -90,7 +96,7 @@ private struct EpollLoop: ~Copyable {
         for slot in slots.indices { startNext(in: slot) }
         var events = [Epoll.Event](repeating: Epoll.Event(flags: 0, token: 0), count: 256)
         var lastScan = MonotonicClock.now()
-        while active > 0 {
+        while active > 0 || !parked.isEmpty {
             let ready: Int
             do throws(SyscallError) {
                 ready = try epoll.wait(into: &events, timeoutMilliseconds: 50)
@@ -112,6 +118,7 @@ private struct EpollLoop: ~Copyable {
                     break
                 }
                 expire(now: now)
+                restartParked()
             }
         }
         run.finish(with: records)
@@ -127,9 +134,21 @@ private struct EpollLoop: ~Copyable {
             do throws(SyscallError) {
                 if try open(index: index, in: slot, startedAt: startedAt) { return }
             } catch {
-                record(index: index, startedAt: startedAt, connectedAt: nil, sent: 0, received: 0, outcome: ClientOutcome(error: error))
+                let outcome = ClientOutcome(error: error)
+                record(index: index, startedAt: startedAt, connectedAt: nil, sent: 0, received: 0, outcome: outcome)
+                if outcome.isClientLimit {
+                    parked.insert(slot)
+                    return
+                }
             }
         }
+    }
+
+    /// Gives every parked slot another try (at most once per scan, about every 50 ms).
+    private mutating func restartParked() {
+        let waiting = parked
+        parked = []
+        for slot in waiting.sorted() where slots[slot] == nil { startNext(in: slot) }
     }
 
     /// Creates the socket and starts connecting; true if it is now in flight.
@@ -143,8 +162,9 @@ private struct EpollLoop: ~Copyable {
         let connectedAtOnce = try socket.connect(to: configuration.target)
         let serial = serials[slot]
         try epoll.add(socket.descriptor, interest: [.readable, .writable, .peerClosed, .edgeTriggered], token: UInt64(serial) << 32 | UInt64(slot))
+        let stamp = configuration.message.stamp(for: index)
         let connection = LiveConnection(
-            socket: socket, index: index, serial: serial, stamp: configuration.message.stamp(for: index),
+            socket: socket, index: index, serial: serial, stamp: stamp, tail: configuration.message.tail(after: stamp),
             startedAt: startedAt, deadline: startedAt + run.timeoutNanoseconds
         )
         slots[slot] = connection
@@ -217,11 +237,11 @@ private struct EpollLoop: ~Copyable {
     /// True once the whole message is sent.
     private func send(_ connection: LiveConnection) throws(SyscallError) -> Bool {
         let body = run.configuration.message.body
-        let total = body.count + connection.stamp.count
+        let total = body.count + connection.tail.count
         while connection.sent < total {
             let sent = connection.sent
             let result = body.withUnsafeBytes { body in
-                connection.stamp.withUnsafeBytes { tail in
+                connection.tail.withUnsafeBytes { tail in
                     let skipBody = min(sent, body.count)
                     return Result { () throws(SyscallError) in
                         try connection.socket.write(
@@ -293,6 +313,7 @@ private struct EpollLoop: ~Copyable {
     /// Drops every connection in flight: recorded as `outcome`, or not at all when aborting.
     private mutating func abandonAll(as outcome: ClientOutcome?) {
         run.stopping.store(true, ordering: .relaxed)
+        parked = []
         for slot in slots.indices {
             guard let connection = slots[slot] else { continue }
             if let outcome {

@@ -1,60 +1,179 @@
 /// The run's IO graph as an SVG file, drawn the way Wireshark's IO Graphs
 /// draws a capture: time on the x axis in 100 ms intervals, completed
-/// exchanges per interval as a line, errors per interval as red bars, and
-/// bytes per interval as a second line on its own scale. One panel per
-/// level, all on the same time scale so levels can be compared.
+/// exchanges per interval as a line, bytes per interval as a second line on
+/// its own scale, and under them, as stacked bars, what went wrong in each
+/// interval: clients the server or TCP failed, and the kernel's TCP events
+/// (drops and resets in red, retransmissions in orange), like Wireshark's
+/// "All TCP analysis flags" series. The bars have their own scale in the
+/// lower part of each panel: next to thousands of exchanges an interval, a
+/// few dozen dropped SYNs would otherwise be a fraction of a pixel. One
+/// panel per level, all on the same time scale and the same y scales, so
+/// levels can be compared at a glance.
 package enum IOGraph {
     static let width = 1040.0
     static let panelHeight = 170.0
     static let left = 70.0
     static let right = 80.0
     static let top = 84.0
-    static let gap = 46.0
+    static let gap = 34.0
+    /// The share of a panel's height the event bars' scale spans.
+    static let eventShare = 0.4
+    /// Height of one title line above a panel.
+    static let titleLine = 15.0
+    /// Title characters that fit on one line: the width from the left edge
+    /// of the plot to the right edge of the image, at about 7 px a bold character.
+    package static let titleCharacters = Int((width - left - 10) / 7.2)
+
+    /// A bar series: its class in the SVG, colour, legend words and the values per interval.
+    struct BarSeries: Sendable {
+        let name: String
+        let colour: String
+        let legend: String
+        let values: @Sendable (LevelReport) -> [Int64]
+    }
+
+    static let bars: [BarSeries] = [
+        BarSeries(name: "errors", colour: "#7f0000", legend: "failed clients") { $0.ioGraph.errors.map(Int64.init) },
+        BarSeries(name: "tcp-drops-resets", colour: "#d62728", legend: "TCP drops and resets (ListenDrops + OutRsts)") {
+            sum($0.ioGraph, ["TcpExt.ListenDrops", "Tcp.OutRsts"])
+        },
+        BarSeries(name: "tcp-retransmissions", colour: "#ff7f0e", legend: "TCP retransmissions, SYNs included (RetransSegs)") {
+            sum($0.ioGraph, ["Tcp.RetransSegs"])
+        },
+    ]
+
+    /// The per-interval sum of some kernel counters (zeros where the series has none).
+    static func sum(_ series: IOSeries, _ keys: [String]) -> [Int64] {
+        var total = [Int64](repeating: 0, count: series.completed.count)
+        for key in keys {
+            for (index, value) in (series.kernel[key] ?? []).enumerated() where index < total.count { total[index] += value }
+        }
+        return total
+    }
 
     package static func svg(for report: LoadReport) -> String {
         let levels = report.levels
         let longest = max(0.1, levels.map { Double($0.ioGraph.completed.count * $0.ioGraph.intervalMilliseconds) / 1000 }.max() ?? 0.1)
-        let height = top + Double(levels.count) * (panelHeight + gap) + 10
+        // One count scale and one byte scale for every panel.
+        var highestCount = 1
+        var highestEvents: Int64 = 1
+        var highestBytes = 1
+        for level in levels {
+            let stacked = bars.map { $0.values(level) }.reduce(into: [Int64]()) { total, values in
+                if total.count < values.count { total.append(contentsOf: repeatElement(0, count: values.count - total.count)) }
+                for (index, value) in values.enumerated() { total[index] += max(0, value) }
+            }
+            highestCount = max(highestCount, level.ioGraph.completed.max() ?? 0)
+            highestEvents = max(highestEvents, stacked.max() ?? 0)
+            highestBytes = max(highestBytes, level.ioGraph.bytes.max() ?? 0)
+        }
+        let scales = Scales(highestCount: Double(highestCount), highestEvents: Double(highestEvents), highestBytes: Double(highestBytes))
+        let heading = wrap("IO graph: \(report.target), \(report.messageBytes)-byte messages, \(report.engine) engine (per \(levels.first?.ioGraph.intervalMilliseconds ?? 100) ms)", at: Int((width - left) / 8.5))
+        let titles = levels.map { title(for: $0, isFirstTrouble: $0.concurrency == report.firstTroubleConcurrency && !$0.trouble.isEmpty, repeats: report.repeats) }
+        let legendTop = 20 + Double(heading.count) * 18 + 8
+        var y = legendTop + 40
+        var panels = ""
+        for (level, title) in zip(levels, titles) {
+            y += Double(title.count) * titleLine
+            panels += panel(level, title: title, y: y, longest: longest, scales: scales)
+            y += panelHeight + gap
+        }
+        let height = y + 10
         var svg = """
         <?xml version="1.0" encoding="UTF-8"?>
         <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
         <title>snc load IO graph: \(escape(report.target))</title>
         <rect width="100%" height="100%" fill="white"/>
-        <text x="\(left)" y="20" font-size="15" font-weight="bold">IO graph: \(escape(report.target)), \(report.messageBytes)-byte messages, \(report.engine) engine (per \(levels.first?.ioGraph.intervalMilliseconds ?? 100) ms)</text>
-        <g class="legend" transform="translate(\(left),44)">
-        <line x1="0" y1="-4" x2="24" y2="-4" stroke="#1f77b4" stroke-width="2"/><text x="30" y="0">completed exchanges</text>
-        <rect x="180" y="-10" width="12" height="12" fill="#d62728"/><text x="198" y="0">errors (failed clients)</text>
-        <line x1="360" y1="-4" x2="384" y2="-4" stroke="#2ca02c" stroke-width="1.5" stroke-dasharray="5,3"/><text x="390" y="0">bytes (right scale)</text>
-        </g>
 
         """
-        for (index, level) in levels.enumerated() {
-            svg += panel(level, y: top + Double(index) * (panelHeight + gap), longest: longest, isFirstTrouble: level.concurrency == report.firstTroubleConcurrency && !level.trouble.isEmpty)
+        for (index, line) in heading.enumerated() {
+            svg += "<text x=\"\(left)\" y=\"\(fmt(20 + Double(index) * 18))\" font-size=\"15\" font-weight=\"bold\">\(escape(line))</text>\n"
         }
+        svg += legend(y: legendTop)
+        svg += panels
         svg += "</svg>\n"
         return svg
     }
 
-    private static func panel(_ level: LevelReport, y: Double, longest: Double, isFirstTrouble: Bool) -> String {
+    /// The legend, two rows: the lines, then the bars.
+    private static func legend(y: Double) -> String {
+        var out = "<g class=\"legend\" transform=\"translate(\(left),\(fmt(y)))\">\n"
+        out += "<line x1=\"0\" y1=\"-4\" x2=\"24\" y2=\"-4\" stroke=\"#1f77b4\" stroke-width=\"2\"/><text x=\"30\" y=\"0\">completed exchanges</text>\n"
+        out += "<line x1=\"200\" y1=\"-4\" x2=\"224\" y2=\"-4\" stroke=\"#2ca02c\" stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/><text x=\"230\" y=\"0\">bytes (right scale)</text>\n"
+        var x = 0.0
+        for bar in bars {
+            out += "<rect class=\"legend-\(bar.name)\" x=\"\(fmt(x))\" y=\"10\" width=\"12\" height=\"12\" fill=\"\(bar.colour)\"/><text x=\"\(fmt(x + 18))\" y=\"20\">\(escape(bar.legend))</text>\n"
+            x += 18 + Double(bar.legend.count) * 6.6 + 24
+        }
+        out += "</g>\n"
+        return out
+    }
+
+    /// The panel's title, wrapped so no line runs past the image's right edge.
+    package static func title(for level: LevelReport, isFirstTrouble: Bool, repeats: Int) -> [String] {
+        var title = "\(level.concurrency) clients at once"
+        if repeats > 1 { title += " (run \(level.run) of \(repeats))" }
+        title += ": \(level.completed) completed, \(level.failed) failed in \(Decimal3.format(level.seconds, digits: 2)) s"
+        if level.clientLimited > 0 { title += ", \(level.clientLimited) not run (this machine's limits)" }
+        if !level.trouble.isEmpty { title += ": " + level.trouble.joined(separator: ", ") }
+        if isFirstTrouble { title += " (trouble starts here)" }
+        return wrap(title, at: titleCharacters)
+    }
+
+    /// Splits text at spaces into lines of at most `limit` characters (a
+    /// longer word gets a line of its own).
+    static func wrap(_ text: String, at limit: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= limit {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    /// The y scales every panel shares.
+    struct Scales {
+        let count: Axis
+        let events: Axis
+        let bytes: Axis
+        let unit: Double
+        let unitName: String
+
+        init(highestCount: Double, highestEvents: Double, highestBytes: Double) {
+            count = Axis(maximum: highestCount)
+            events = Axis(maximum: highestEvents)
+            // The byte axis counts in the largest binary unit below the maximum, so ticks are round (256 KiB, 1 MiB).
+            let units: [(Double, String)] = [(1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
+            (unit, unitName) = units.first { highestBytes >= $0.0 } ?? (1, "B")
+            bytes = Axis(maximum: highestBytes / unit)
+        }
+    }
+
+    private static func panel(_ level: LevelReport, title: [String], y: Double, longest: Double, scales: Scales) -> String {
         let series = level.ioGraph
         let plotWidth = width - left - right
         let interval = Double(series.intervalMilliseconds) / 1000
-        let countAxis = Axis(maximum: Double(max(series.completed.max() ?? 0, series.errors.max() ?? 0, 1)))
-        let maximumBytes = Double(max(series.bytes.max() ?? 0, 1))
-        // The byte axis counts in the largest binary unit below the maximum, so ticks are round (256 KiB, 1 MiB).
-        let units: [(Double, String)] = [(1_073_741_824, "GiB"), (1_048_576, "MiB"), (1024, "KiB")]
-        let (unit, unitName) = units.first { maximumBytes >= $0.0 } ?? (1, "B")
-        let byteAxis = Axis(maximum: maximumBytes / unit)
+        let countAxis = scales.count
+        let byteAxis = scales.bytes
+        let unit = scales.unit
         let countScale = countAxis.top
         let byteScale = byteAxis.top * unit
         let xOf = { (seconds: Double) in left + seconds / longest * plotWidth }
         let yOf = { (value: Double, scale: Double) in y + panelHeight - value / scale * panelHeight }
 
-        var out = "<g class=\"panel\" data-clients=\"\(level.concurrency)\">\n"
-        var title = "\(level.concurrency) clients at once: \(level.completed) completed, \(level.failed) failed in \(Decimal3.format(level.seconds, digits: 2)) s"
-        if !level.trouble.isEmpty { title += ": " + level.trouble.joined(separator: ", ") }
-        if isFirstTrouble { title += " (trouble starts here)" }
-        out += "<text x=\"\(left)\" y=\"\(fmt(y - 8))\" font-weight=\"bold\"\(level.trouble.isEmpty ? "" : " fill=\"#d62728\"")>\(escape(title))</text>\n"
+        var out = "<g class=\"panel\" data-clients=\"\(level.concurrency)\" data-run=\"\(level.run)\">\n"
+        for (index, line) in title.enumerated() {
+            let lineY = y - 8 - Double(title.count - 1 - index) * titleLine
+            out += "<text class=\"title\" x=\"\(left)\" y=\"\(fmt(lineY))\" font-weight=\"bold\"\(level.trouble.isEmpty ? "" : " fill=\"#d62728\"")>\(escape(line))</text>\n"
+        }
         out += "<rect x=\"\(left)\" y=\"\(fmt(y))\" width=\"\(fmt(plotWidth))\" height=\"\(fmt(panelHeight))\" fill=\"#fafafa\" stroke=\"#999\"/>\n"
 
         // Grid: a line at each tick of the count axis; the byte axis is labelled at its own ticks.
@@ -64,7 +183,7 @@ package enum IOGraph {
             out += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(lineY + 4))\" text-anchor=\"end\">\(compact(value))</text>\n"
         }
         for value in byteAxis.ticks {
-            out += "<text x=\"\(fmt(left + plotWidth + 6))\" y=\"\(fmt(yOf(value * unit, byteScale) + 4))\" fill=\"#2ca02c\">\(Seconds.format(value)) \(unitName)</text>\n"
+            out += "<text x=\"\(fmt(left + plotWidth + 6))\" y=\"\(fmt(yOf(value * unit, byteScale) + 4))\" fill=\"#2ca02c\">\(Seconds.format(value)) \(scales.unitName)</text>\n"
         }
         let tick = niceStep(longest / 8)
         var second = 0.0
@@ -74,11 +193,24 @@ package enum IOGraph {
         }
         out += "\n<text x=\"14\" y=\"\(fmt(y + panelHeight / 2))\" transform=\"rotate(-90 14 \(fmt(y + panelHeight / 2)))\" text-anchor=\"middle\">per \(series.intervalMilliseconds) ms</text>\n"
 
-        // Errors as bars, the way Wireshark marks TCP errors in red.
+        // What went wrong, as stacked bars under the lines, the way Wireshark marks TCP analysis
+        // flags, on their own scale (the dashed red line, labelled) in the panel's lower part.
+        let eventTop = scales.events.top
+        let eventHeight = panelHeight * eventShare
+        let yOfEvents = { (value: Double) in y + panelHeight - value / eventTop * eventHeight }
+        out += "<line class=\"event-scale\" x1=\"\(left)\" y1=\"\(fmt(yOfEvents(eventTop)))\" x2=\"\(fmt(left + plotWidth))\" y2=\"\(fmt(yOfEvents(eventTop)))\" stroke=\"#d62728\" stroke-width=\"0.5\" stroke-dasharray=\"2,3\"/>"
+        out += "<text x=\"\(fmt(left + 4))\" y=\"\(fmt(yOfEvents(eventTop) - 3))\" fill=\"#d62728\" font-size=\"10\">\(compact(eventTop)) events per \(series.intervalMilliseconds) ms</text>\n"
         let barWidth = max(1, interval / longest * plotWidth - 1)
-        for (bucket, errors) in series.errors.enumerated() where errors > 0 {
-            let top = yOf(Double(errors), countScale)
-            out += "<rect class=\"errors\" x=\"\(fmt(xOf(Double(bucket) * interval)))\" y=\"\(fmt(top))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(y + panelHeight - top))\" fill=\"#d62728\" opacity=\"0.8\"><title>\(errors) errors</title></rect>\n"
+        var stacked = [Double](repeating: 0, count: series.completed.count)
+        for bar in bars {
+            for (bucket, value) in bar.values(level).enumerated() where value > 0 && bucket < stacked.count {
+                let base = stacked[bucket]
+                stacked[bucket] += Double(value)
+                // At least 2 px, so one event among hundreds is still seen.
+                let barTop = min(yOfEvents(stacked[bucket]), yOfEvents(base) - 2)
+                stacked[bucket] = max(stacked[bucket], (y + panelHeight - barTop) / eventHeight * eventTop)
+                out += "<rect class=\"\(bar.name)\" x=\"\(fmt(xOf(Double(bucket) * interval)))\" y=\"\(fmt(barTop))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(yOfEvents(base) - barTop))\" fill=\"\(bar.colour)\" opacity=\"0.85\"><title>\(value) \(escape(bar.legend))</title></rect>\n"
+            }
         }
         out += polyline(series.completed.map(Double.init), interval: interval, xOf: xOf, yOf: { yOf($0, countScale) },
                         attributes: "class=\"completed\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"")

@@ -1,4 +1,5 @@
 import SNCSocket
+import Glibc
 
 /// The kernel's TCP counters, as /proc/net/netstat and /proc/net/snmp show
 /// them (what `nstat` and `netstat -s` read): pairs of lines, one naming the
@@ -114,9 +115,15 @@ package struct SystemFigures: Codable, Sendable, Equatable {
     /// net.ipv4.ip_local_port_range.
     package var localPortLow: Int?
     package var localPortHigh: Int?
+    /// snc load's own RLIMIT_NOFILE, soft and hard: how many sockets its clients can hold.
+    package var openFileLimit: Int?
+    package var openFileHardLimit: Int?
 
     package init(somaxconn: Int? = nil, maxSynBacklog: Int? = nil, syncookies: Int? = nil, abortOnOverflow: Int? = nil,
-                 timeWaitReuse: Int? = nil, localPortLow: Int? = nil, localPortHigh: Int? = nil) {
+                 timeWaitReuse: Int? = nil, localPortLow: Int? = nil, localPortHigh: Int? = nil,
+                 openFileLimit: Int? = nil, openFileHardLimit: Int? = nil) {
+        self.openFileLimit = openFileLimit
+        self.openFileHardLimit = openFileHardLimit
         self.somaxconn = somaxconn
         self.maxSynBacklog = maxSynBacklog
         self.syncookies = syncookies
@@ -138,6 +145,8 @@ package struct SystemFigures: Codable, Sendable, Equatable {
             return bytes.split(whereSeparator: isSpace).compactMap { Int(String(decoding: $0, as: UTF8.self)) }
         }
         let range = numbers("/proc/sys/net/ipv4/ip_local_port_range")
+        var files = rlimit()
+        let hasFileLimit = getrlimit(CInt(RLIMIT_NOFILE.rawValue), &files) == 0
         return SystemFigures(
             somaxconn: numbers("/proc/sys/net/core/somaxconn").first,
             maxSynBacklog: numbers("/proc/sys/net/ipv4/tcp_max_syn_backlog").first,
@@ -145,7 +154,9 @@ package struct SystemFigures: Codable, Sendable, Equatable {
             abortOnOverflow: numbers("/proc/sys/net/ipv4/tcp_abort_on_overflow").first,
             timeWaitReuse: numbers("/proc/sys/net/ipv4/tcp_tw_reuse").first,
             localPortLow: range.count == 2 ? range[0] : nil,
-            localPortHigh: range.count == 2 ? range[1] : nil
+            localPortHigh: range.count == 2 ? range[1] : nil,
+            openFileLimit: hasFileLimit ? Int(clamping: files.rlim_cur) : nil,
+            openFileHardLimit: hasFileLimit ? Int(clamping: files.rlim_max) : nil
         )
     }
 

@@ -8,6 +8,14 @@ package enum LabProtocol {
     /// The intro line `snc serve` sends when none is given.
     package static let defaultIntro = "Hello from snc serve. Send your message, then end it (Ctrl-D); I will answer with its size and SHA-256.\n"
 
+    /// The default intro line for `--message-end line`: the message is one line.
+    package static let lineModeIntro = "Hello from snc serve. Send your message as one line and end it with Enter (a newline); I will answer with its size and SHA-256.\n"
+
+    /// The intro line `snc serve` sends when none is given, saying how to end a message in this mode.
+    package static func defaultIntro(for end: MessageEnd) -> String {
+        end == .line ? lineModeIntro : defaultIntro
+    }
+
     /// The receipt for a message of `byteCount` bytes with this SHA-256 digest.
     package static func receiptLine(byteCount: Int, digest: some Sequence<UInt8>) -> String {
         "received \(byteCount) bytes sha256=\(hex(digest))\n"

@@ -18,6 +18,8 @@ package enum ServeError: Error, CustomStringConvertible {
 
 /// The lab's multithreaded server: an accept loop that hands every client to
 /// a thread of its own right after accept(2) and never waits on a client.
+/// The thread is a new one, or one that finished a client moments ago and
+/// waits in the `ThreadCache` for the next.
 ///
 /// The loop polls three descriptors: the listener, a wake-up pipe that
 /// finishing clients write to when the loop has paused (at --max-clients, or
@@ -37,6 +39,8 @@ package final class LabServer {
     private var listener: Listener?
     private let log: ServeLog
     private let wakeup: Wakeup
+    /// Threads that finished a client and wait for the next one.
+    private let threads = ThreadCache()
 
     /// Creates, binds and listens; no client is accepted until `run`.
     package init(configuration: ServeConfiguration) throws(ServeError) {
@@ -174,11 +178,13 @@ package final class LabServer {
             statistics.active.subtract(1, ordering: .sequentiallyConsistent)
             wakeup.notify()
         }
+        if threads.handOff(body) { return }
+        let threads = self.threads
         var waitMilliseconds: Int32 = 1
         var waited: Int32 = 0
         while true {
             do {
-                try PosixThread.detach(stackSize: configuration.threadStackSize, body)
+                try PosixThread.detach(stackSize: configuration.threadStackSize) { threads.runAndStay(body) }
                 return
             } catch {
                 // EAGAIN: out of threads or memory for a stack. Wait for a

@@ -1,4 +1,5 @@
 import Histogram
+import Glibc
 
 /// Latency percentiles in milliseconds, from an HdrHistogram of microseconds.
 package struct LatencySummary: Codable, Sendable, Equatable {
@@ -37,22 +38,29 @@ package struct LatencySummary: Codable, Sendable, Equatable {
     }
 }
 
-/// Failed clients by cause.
+/// Failed clients by cause, and the clients this machine's own limits stopped.
 package struct FailureCounts: Codable, Sendable, Equatable {
     package var refused = 0
     package var reset = 0
     package var timedOutConnecting = 0
     package var timedOutWaitingForReply = 0
     package var badReceipt = 0
-    /// EADDRNOTAVAIL/EADDRINUSE: out of local (ephemeral) ports.
+    /// EADDRNOTAVAIL/EADDRINUSE: out of local (ephemeral) ports. These are
+    /// also in `clientLimits`; the count stays here for scripts that read it.
     package var noLocalPort = 0
-    /// Other errno values by name ("EMFILE": 3).
+    /// Other errno values by name ("ENETUNREACH": 3).
     package var other: [String: Int] = [:]
+    /// Limits of the load generator's machine by errno name ("EMFILE": 3):
+    /// clients that never reached the server, not TCP errors, so not in `total`.
+    package var clientLimits: [String: Int] = [:]
 
     package init() {}
 
     package var timedOut: Int { timedOutConnecting + timedOutWaitingForReply }
-    package var total: Int { refused + reset + timedOut + badReceipt + noLocalPort + other.values.reduce(0, +) }
+    /// Clients the server or TCP failed.
+    package var total: Int { refused + reset + timedOut + badReceipt + other.values.reduce(0, +) }
+    /// Clients stopped by a limit of this machine.
+    package var clientLimited: Int { clientLimits.values.reduce(0, +) }
 
     /// Adds another level's counts to these.
     package mutating func add(_ other: FailureCounts) {
@@ -63,6 +71,7 @@ package struct FailureCounts: Codable, Sendable, Equatable {
         badReceipt += other.badReceipt
         noLocalPort += other.noLocalPort
         other.other.forEach { self.other[$0.key, default: 0] += $0.value }
+        other.clientLimits.forEach { clientLimits[$0.key, default: 0] += $0.value }
     }
 
     package mutating func count(_ outcome: ClientOutcome) {
@@ -73,7 +82,9 @@ package struct FailureCounts: Codable, Sendable, Equatable {
         case .connectTimedOut: timedOutConnecting += 1
         case .replyTimedOut: timedOutWaitingForReply += 1
         case .badReceipt: badReceipt += 1
-        case .addressUnavailable: noLocalPort += 1
+        case .clientLimit(let code):
+            clientLimits[ErrnoName.of(code), default: 0] += 1
+            if code == EADDRNOTAVAIL || code == EADDRINUSE { noLocalPort += 1 }
         case .other(let code): other[ErrnoName.of(code), default: 0] += 1
         }
     }
@@ -95,14 +106,19 @@ package struct IOSeries: Codable, Sendable, Equatable {
     package var completed: [Int]
     /// Bytes sent and received by the clients that finished in each interval.
     package var bytes: [Int]
-    /// Clients that failed in each interval.
+    /// Clients the server or TCP failed in each interval (not the ones a
+    /// limit of this machine stopped: those are no TCP errors).
     package var errors: [Int]
+    /// Growth of the kernel's TCP counters in each interval, by counter
+    /// ("Tcp.RetransSegs"), from `KernelTimeline`; empty without a timeline.
+    package var kernel: [String: [Int64]]
 
-    package init(intervalMilliseconds: Int, completed: [Int], bytes: [Int], errors: [Int]) {
+    package init(intervalMilliseconds: Int, completed: [Int], bytes: [Int], errors: [Int], kernel: [String: [Int64]] = [:]) {
         self.intervalMilliseconds = intervalMilliseconds
         self.completed = completed
         self.bytes = bytes
         self.errors = errors
+        self.kernel = kernel
     }
 
     package init(records: [ClientRecord], seconds: Double, intervalMilliseconds: Int = 100) {
@@ -115,7 +131,7 @@ package struct IOSeries: Codable, Sendable, Equatable {
         for record in records {
             let bucket = Swift.min(count - 1, Int(record.finishedAt / interval))
             bytes[bucket] += record.bytesSent + record.bytesReceived
-            if record.outcome == .completed { completed[bucket] += 1 } else { errors[bucket] += 1 }
+            if record.outcome == .completed { completed[bucket] += 1 } else if record.outcome.isServerSideFailure { errors[bucket] += 1 }
         }
         self.init(intervalMilliseconds: intervalMilliseconds, completed: completed, bytes: bytes, errors: errors)
     }
@@ -124,11 +140,16 @@ package struct IOSeries: Codable, Sendable, Equatable {
 /// What one level of a load run saw.
 package struct LevelReport: Codable, Sendable, Equatable {
     package var concurrency: Int
+    /// Which of the `--repeat` runs of this level this is, from 1.
+    package var run: Int
     /// Clients actually running at once (fewer than asked if threads ran out).
     package var clientsRunning: Int
     package var connections: Int
     package var completed: Int
+    /// Clients the server or TCP failed.
     package var failed: Int
+    /// Clients stopped by a limit of this machine (EMFILE, EADDRNOTAVAIL...): not in `failed`.
+    package var clientLimited: Int
     package var failures: FailureCounts
     package var seconds: Double
     package var connectionsPerSecond: Double
@@ -146,15 +167,18 @@ package struct LevelReport: Codable, Sendable, Equatable {
     /// Whether errors or drops showed up at this level, and which.
     package var trouble: [String]
 
-    package init(concurrency: Int, clientsRunning: Int, records: [ClientRecord], seconds: Double, counters: KernelCounters, timeWaitSockets: Int?) {
+    package init(concurrency: Int, clientsRunning: Int, records: [ClientRecord], seconds: Double, counters: KernelCounters, timeWaitSockets: Int?,
+                 timeline: KernelTimeline? = nil, run: Int = 1) {
         self.concurrency = concurrency
+        self.run = run
         self.clientsRunning = clientsRunning
         connections = records.count
         var failures = FailureCounts()
         for record in records { failures.count(record.outcome) }
         self.failures = failures
         failed = failures.total
-        completed = records.count - failed
+        clientLimited = failures.clientLimited
+        completed = records.count - failed - clientLimited
         self.seconds = seconds
         connectionsPerSecond = seconds > 0 ? Double(completed) / seconds : 0
         bytesSent = records.reduce(0) { $0 + $1.bytesSent }
@@ -167,10 +191,12 @@ package struct LevelReport: Codable, Sendable, Equatable {
         }
         self.timeWaitSockets = timeWaitSockets
         ioGraph = IOSeries(records: records, seconds: seconds)
+        if let timeline { ioGraph.kernel = timeline.series(intervals: ioGraph.completed.count) }
         trouble = Self.troubleSigns(failed: failed, counters: counters)
     }
 
-    /// Client failures, or the kernel counting dropped or retransmitted handshakes.
+    /// Client failures, or the kernel counting dropped or retransmitted
+    /// handshakes; a limit of this machine (EMFILE...) is no sign of trouble.
     static func troubleSigns(failed: Int, counters: KernelCounters) -> [String] {
         var signs: [String] = []
         if failed > 0 { signs.append("\(failed) failed") }

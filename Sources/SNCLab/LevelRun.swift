@@ -12,6 +12,8 @@ final class LevelRun: Sendable {
     /// Client numbers start here, so stamps differ across the levels of a sweep.
     let firstIndex: Int
     private let deadline: UInt64?
+    /// Before this, a spent connections budget does not end the level (--level-duration).
+    private let minimumEnd: UInt64
     private let nextIndex = Atomic<Int>(0)
     /// SIGINT once: start no new clients.
     let stopping = Atomic<Bool>(false)
@@ -32,7 +34,12 @@ final class LevelRun: Sendable {
         } else {
             deadline = nil
         }
+        minimumEnd = startedAt &+ TimeLimit.nanoseconds(level.minimumSeconds)
     }
+
+    /// How long a client slot waits after hitting a limit of this machine
+    /// (EMFILE, EADDRNOTAVAIL, ...) before trying again, so it does not spin.
+    static let clientLimitBackoffMilliseconds: Int32 = 50
 
     /// The timeout in nanoseconds and milliseconds (at most a year: see TimeLimit).
     var timeoutNanoseconds: UInt64 { TimeLimit.nanoseconds(configuration.timeout) }
@@ -43,7 +50,7 @@ final class LevelRun: Sendable {
         if stopping.load(ordering: .relaxed) { return nil }
         if let deadline, MonotonicClock.now() >= deadline { return nil }
         let index = nextIndex.add(1, ordering: .relaxed).oldValue
-        if case .connections(let total) = level.budget, index >= total { return nil }
+        if case .connections(let total) = level.budget, index >= total, MonotonicClock.now() >= minimumEnd { return nil }
         return firstIndex + index
     }
 

@@ -46,11 +46,19 @@ package struct LoadConfiguration: Sendable {
 package struct LoadLevel: Sendable, Equatable {
     package var concurrency: Int
     package var budget: LoadConfiguration.Budget
+    /// With a connections budget: keep starting clients (a closed loop)
+    /// until this many seconds have passed too, so the level fills enough
+    /// IO-graph intervals to be read (0: stop at the budget).
+    package var minimumSeconds: Double
 
-    package init(concurrency: Int, budget: LoadConfiguration.Budget) {
+    package init(concurrency: Int, budget: LoadConfiguration.Budget, minimumSeconds: Double = 0) {
         self.concurrency = concurrency
         self.budget = budget
+        self.minimumSeconds = minimumSeconds
     }
+
+    /// The default --level-duration: 20 intervals of the IO graph (100 ms each).
+    package static let defaultMinimumSeconds = 2.0
 
     /// Most clients at once (-c, each --sweep level): far beyond what one
     /// machine's ports and threads allow, small enough that no count overflows.

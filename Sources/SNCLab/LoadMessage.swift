@@ -14,12 +14,15 @@ package struct LoadMessage: Sendable {
     private let bodyHash: FrozenHash
     /// Whether a per-client stamp follows the body.
     private let stamped: Int?
+    /// `--message-end line`: each message is sent as one line, ended by a
+    /// newline that is not part of it (so the message holds no newline).
+    package let isOneLine: Bool
 
     static let stampLength = 20
 
-    /// A generated message of exactly `size` bytes.
-    package init(size: Int) {
-        let filler = Array("abcdefghijklmnopqrstuvwxyz0123456789 the quick brown fox jumps over the lazy dog\n".utf8)
+    /// A generated message of exactly `size` bytes (one line of them when `oneLine`).
+    package init(size: Int, oneLine: Bool = false) {
+        let filler = Array("abcdefghijklmnopqrstuvwxyz0123456789 the quick brown fox jumps over the lazy dog\(oneLine ? " " : "\n")".utf8)
         let bodyLength = max(0, size - Self.stampLength)
         var body = [UInt8]()
         body.reserveCapacity(bodyLength)
@@ -29,15 +32,18 @@ package struct LoadMessage: Sendable {
         hash.update(data: body)
         bodyHash = FrozenHash(state: hash)
         stamped = min(size, Self.stampLength)
+        isOneLine = oneLine
     }
 
-    /// The given bytes, the same for every client.
-    package init(fixed bytes: [UInt8]) {
+    /// The given bytes, the same for every client (as one line when
+    /// `oneLine`: the caller makes sure they hold no newline).
+    package init(fixed bytes: [UInt8], oneLine: Bool = false) {
         body = bytes
         var hash = SHA256()
         hash.update(data: bytes)
         bodyHash = FrozenHash(state: hash)
         stamped = nil
+        isOneLine = oneLine
     }
 
     package var size: Int { body.count + (stamped ?? 0) }
@@ -47,9 +53,15 @@ package struct LoadMessage: Sendable {
         guard let stamped else { return [] }
         var digits = String(index % 1_000_000_000_000)
         while digits.count < 12 { digits = "0" + digits }
-        let full = Array("client \(digits)\n".utf8)
+        let full = Array("client \(digits)\(isOneLine ? "." : "\n")".utf8)
         // A message shorter than a stamp is the stamp's last bytes, so the count still varies.
         return Array(full.suffix(stamped))
+    }
+
+    /// What a client sends after the body: its stamp, then the newline that
+    /// ends a one-line message.
+    package func tail(after stamp: [UInt8]) -> [UInt8] {
+        isOneLine ? stamp + [0x0A] : stamp
     }
 
     /// The receipt line client `index` must read back, newline included.

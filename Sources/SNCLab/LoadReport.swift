@@ -6,16 +6,26 @@ package struct LoadReport: Codable, Sendable, Equatable {
     package var timeoutSeconds: Double
     package var sources: [String]
     package var system: SystemFigures
+    /// Every run of every level, in the order they ran (a level's `--repeat` runs one after another).
     package var levels: [LevelReport]
-    /// The first level (clients at once) where errors or drops appeared; nil if none did.
+    /// How many times each level ran (`--repeat`).
+    package var repeats: Int
+    /// For each repeat, the first level (clients at once) where errors or drops appeared; nil where none did.
+    package var firstTroubleRuns: [Int?]
+    /// The median of `firstTroubleRuns` (see `RunMedian.firstTrouble`); nil if no trouble in most runs.
     package var firstTroubleConcurrency: Int?
     /// What the figures mean, in words.
     package var notes: [String]
-    /// True if SIGINT stopped the run early.
+    /// True if SIGINT or SIGTERM stopped the run early.
     package var interrupted: Bool
+    /// The level (clients at once) that was running when the run was stopped.
+    package var interruptedAtConcurrency: Int?
+    /// How many levels the run was asked for (a stopped run reports fewer).
+    package var plannedLevels: Int?
     package var targetIsLoopback: Bool
 
-    package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool) {
+    package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool,
+                 repeats: Int = 1, plannedLevels: Int? = nil) {
         self.target = target
         self.targetIsLoopback = targetIsLoopback
         self.engine = engine
@@ -25,7 +35,13 @@ package struct LoadReport: Codable, Sendable, Equatable {
         self.system = system
         self.levels = levels
         self.interrupted = interrupted
-        firstTroubleConcurrency = levels.first { !$0.trouble.isEmpty }?.concurrency
+        self.repeats = max(1, repeats)
+        self.plannedLevels = plannedLevels
+        interruptedAtConcurrency = interrupted ? levels.last?.concurrency : nil
+        firstTroubleRuns = (1...max(1, repeats)).map { run in
+            levels.first { $0.run == run && !$0.trouble.isEmpty }?.concurrency
+        }
+        firstTroubleConcurrency = RunMedian.firstTrouble(firstTroubleRuns)
         notes = []
         notes = Self.notes(for: self)
     }
@@ -42,9 +58,12 @@ package struct LoadReport: Codable, Sendable, Equatable {
         try container.encode(sources, forKey: .sources)
         try container.encode(system, forKey: .system)
         try container.encode(levels, forKey: .levels)
+        try container.encode(repeats, forKey: .repeats)
+        try container.encode(firstTroubleRuns, forKey: .firstTroubleRuns)
         try container.encode(firstTroubleConcurrency, forKey: .firstTroubleConcurrency)
         try container.encode(notes, forKey: .notes)
         try container.encode(interrupted, forKey: .interrupted)
+        try container.encode(interruptedAtConcurrency, forKey: .interruptedAtConcurrency)
     }
 
     /// Explains the trouble a run saw: which limit was hit and how it shows.
@@ -71,8 +90,9 @@ package struct LoadReport: Codable, Sendable, Equatable {
         let noPort = total { $0.failures.noLocalPort }
         if noPort > 0 {
             let range = system.localPortLow.map { low in "\(low)-\(system.localPortHigh ?? 0)" } ?? "net.ipv4.ip_local_port_range"
-            notes.append("\(noPort) clients found no free local port (EADDRNOTAVAIL): the ephemeral ports \(range) of a source address were used up, "
-                + "most of them held in TIME_WAIT for 60 s after a close. Spread clients over more source addresses with --source 127.0.0.2-127.0.0.9, or wait a minute.")
+            notes.append("\(noPort) clients found no free local port (EADDRNOTAVAIL), a limit of this machine's load generator, not a TCP error: "
+                + "the ephemeral ports \(range) (net.ipv4.ip_local_port_range) of a source address were used up, "
+                + "most of them held in TIME_WAIT for 60 s after a close. Spread clients over more source addresses with --source 127.0.0.2-127.0.0.9, widen ip_local_port_range, or wait a minute.")
         } else if let timeWait = levels.compactMap(\.timeWaitSockets).max(), let ports = system.localPortCount, report.sources.count <= 1, timeWait > ports / 2 {
             // The client half-closes first, so its side of each connection waits in TIME_WAIT.
             let reuse = system.timeWaitReuse ?? 0
@@ -106,12 +126,48 @@ package struct LoadReport: Codable, Sendable, Equatable {
         for level in fewer {
             notes.append("At \(level.concurrency) clients only \(level.clientsRunning) client threads could be started (pthread_create: EAGAIN).")
         }
-        if let first = report.firstTroubleConcurrency, levels.count > 1 {
+        let limited = levels.reduce(FailureCounts()) { var sum = $0; sum.add($1.failures); return sum }.clientLimits
+        notes.append(contentsOf: clientLimitNotes(limited, system: system, sources: report.sources.count))
+        let runsWords = report.firstTroubleRuns.map { $0.map(String.init) ?? "none" }.joined(separator: ", ")
+        if report.repeats > 1 {
+            if let first = report.firstTroubleConcurrency {
+                notes.append("Errors or drops first appeared at \(first) clients at once (the median of \(report.repeats) runs: \(runsWords)).")
+            } else if report.firstTroubleRuns.allSatisfy({ $0 == nil }) {
+                notes.append("None of the \(report.repeats) runs found errors or drops at any level; try higher levels to find where trouble starts.")
+            } else {
+                notes.append("Most of the \(report.repeats) runs found no errors or drops (first trouble per run: \(runsWords)).")
+            }
+        } else if let first = report.firstTroubleConcurrency, levels.count > 1 {
             notes.append("Errors or drops first appeared at \(first) clients at once.")
         } else if levels.count > 1 {
             notes.append("No errors or drops at any level; try higher levels to find where trouble starts.")
         }
         notes.append("Kernel counters are for the whole machine (its network namespace), so other traffic during the run is counted too.")
+        return notes
+    }
+}
+
+extension LoadReport {
+    /// One note per limit of this machine the clients hit (EADDRNOTAVAIL has its own, above).
+    static func clientLimitNotes(_ limits: [String: Int], system: SystemFigures, sources: Int) -> [String] {
+        var notes: [String] = []
+        let lead = "a limit of this machine's load generator, not a TCP error: these clients never reached the server and are not counted as failed"
+        if let count = limits["EMFILE"] {
+            let soft = system.openFileLimit.map(String.init) ?? "?"
+            let hard = system.openFileHardLimit.map(String.init) ?? "?"
+            notes.append("\(count) clients could not open a socket (EMFILE), \(lead). snc load's open-file limit is \(soft) (hard limit \(hard); "
+                + "snc raises the soft limit to the hard one at start). Raise the hard limit (ulimit -Hn, /etc/security/limits.conf, prlimit --nofile) "
+                + "or run fewer clients at once.")
+        }
+        if let count = limits["ENFILE"] {
+            notes.append("\(count) clients could not open a socket because the whole machine ran out of open files (ENFILE), \(lead). Raise fs.file-max or run fewer clients at once.")
+        }
+        if let count = limits["ENOBUFS"] {
+            notes.append("\(count) clients found the kernel out of socket buffer memory (ENOBUFS), \(lead). Run fewer clients at once or raise net.ipv4.tcp_mem.")
+        }
+        if let count = limits["EADDRINUSE"], limits["EADDRNOTAVAIL"] == nil {
+            notes.append("\(count) clients found no free local port (EADDRINUSE), \(lead). Spread them with --source ranges or widen net.ipv4.ip_local_port_range.")
+        }
         return notes
     }
 }

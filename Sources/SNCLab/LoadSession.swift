@@ -9,38 +9,49 @@ import Glibc
 package struct LoadSession {
     package let configuration: LoadConfiguration
     package let levels: [LoadLevel]
+    /// How many times each level runs (--repeat), one run after another.
+    package let repeats: Int
     /// Draw the live progress line on stderr.
     package let showsProgress: Bool
 
-    package init(configuration: LoadConfiguration, levels: [LoadLevel], showsProgress: Bool) {
+    package init(configuration: LoadConfiguration, levels: [LoadLevel], repeats: Int = 1, showsProgress: Bool) {
         self.configuration = configuration
         self.levels = levels
+        self.repeats = max(1, repeats)
         self.showsProgress = showsProgress
     }
 
+    /// The signal that stopped the run early, if one did (SIGINT or SIGTERM).
+    package private(set) var stoppedBy: CInt?
+
     /// Runs every level (SIGINT stops starting clients and ends the run after
     /// the clients in flight finish; a second SIGINT stops waiting for them);
-    /// `onLevel` sees each level as it ends.
-    package func run(signals: borrowing SignalDescriptor, onLevel: (LevelReport) -> Void) -> LoadReport {
+    /// `onLevel` sees each run of a level as it ends.
+    package mutating func run(signals: borrowing SignalDescriptor, onLevel: (LevelReport) -> Void) -> LoadReport {
         var reports: [LevelReport] = []
-        var interrupted = false
         var firstIndex = 0
-        for level in levels {
-            let before = KernelCounters.read()
-            let run = LevelRun(configuration: configuration, level: level, firstIndex: firstIndex)
-            let workers = start(run)
-            interrupted = watch(run, workers: workers, signals: signals) || interrupted
-            let seconds = MonotonicClock.seconds(since: run.startedAt)
-            let counters = KernelCounters.read().delta(since: before)
-            let records = run.takeRecords()
-            firstIndex += records.count
-            let running = configuration.engine == .threads ? workers : min(level.concurrency, Self.budgetCap(level))
-            let report = LevelReport(concurrency: level.concurrency, clientsRunning: running, records: records, seconds: seconds,
-                                     counters: counters, timeWaitSockets: SystemFigures.timeWaitSockets())
-            reports.append(report)
-            onLevel(report)
-            if interrupted { break }
+        levels: for level in levels {
+            for repeatNumber in 1...repeats {
+                let before = KernelCounters.read()
+                let run = LevelRun(configuration: configuration, level: level, firstIndex: firstIndex)
+                var timeline = KernelTimeline(start: before, startedAt: run.startedAt)
+                let workers = start(run)
+                if let signal = watch(run, workers: workers, signals: signals, timeline: &timeline) { stoppedBy = signal }
+                let seconds = MonotonicClock.seconds(since: run.startedAt)
+                let end = KernelCounters.read()
+                timeline.finish(with: end)
+                let records = run.takeRecords()
+                firstIndex += records.count
+                let running = configuration.engine == .threads ? workers : min(level.concurrency, Self.budgetCap(level))
+                let report = LevelReport(concurrency: level.concurrency, clientsRunning: running, records: records, seconds: seconds,
+                                         counters: end.delta(since: before), timeWaitSockets: SystemFigures.timeWaitSockets(),
+                                         timeline: timeline, run: repeatNumber)
+                reports.append(report)
+                onLevel(report)
+                if stoppedBy != nil { break levels }
+            }
         }
+        let interrupted = stoppedBy != nil
         return LoadReport(
             target: configuration.targetName,
             targetIsLoopback: configuration.target.isLoopback,
@@ -50,7 +61,9 @@ package struct LoadSession {
             sources: configuration.sources.map(\.host),
             system: SystemFigures.read(),
             levels: reports,
-            interrupted: interrupted
+            interrupted: interrupted,
+            repeats: repeats,
+            plannedLevels: levels.count
         )
     }
 
@@ -70,30 +83,32 @@ package struct LoadSession {
         }
     }
 
-    /// Waits for the workers, drawing progress; true if SIGINT arrived.
-    private func watch(_ run: LevelRun, workers: Int, signals: borrowing SignalDescriptor) -> Bool {
-        var interrupted = false
+    /// Waits for the workers, drawing progress and sampling the kernel's
+    /// counters every interval; returns the signal that arrived, if one did.
+    private func watch(_ run: LevelRun, workers: Int, signals: borrowing SignalDescriptor, timeline: inout KernelTimeline) -> CInt? {
+        var stoppedBy: CInt?
         var lastDrawn: UInt64 = 0
         while run.workersFinished.load(ordering: .sequentiallyConsistent) < workers {
             var entry = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
             _ = try? Poll.wait(&entry, timeoutMilliseconds: 20)
-            if entry[0].revents != 0, (try? signals.next()) != nil {
+            if entry[0].revents != 0, let signal = try? signals.next() {
                 run.stopping.store(true, ordering: .relaxed)
-                if interrupted {
+                if stoppedBy != nil {
                     // A second signal: stop waiting for clients in flight; report what finished.
                     run.aborting.store(true, ordering: .relaxed)
                     break
                 }
-                interrupted = true
+                stoppedBy = signal
             }
             let now = MonotonicClock.now()
+            if timeline.isDue(now: now) { timeline.record(KernelCounters.read(), at: now) }
             if showsProgress, now &- lastDrawn >= 200_000_000 {
                 lastDrawn = now
                 drawProgress(run)
             }
         }
         if showsProgress { Console.write(STDERR_FILENO, "\r\u{1B}[K") }
-        return interrupted
+        return stoppedBy
     }
 
     private func drawProgress(_ run: LevelRun) {

@@ -16,9 +16,12 @@ package enum ReportJSON {
             "sources": .array(report.sources.map(JSONValue.string)),
             "system": system(report.system),
             "levels": .array(report.levels.map(level)),
+            "repeats": integer(report.repeats),
+            "first_trouble_runs": .array(report.firstTroubleRuns.map { $0.map(integer) ?? .null }),
             "first_trouble_concurrency": report.firstTroubleConcurrency.map(integer) ?? .null,
             "notes": .array(report.notes.map(JSONValue.string)),
             "interrupted": .bool(report.interrupted),
+            "interrupted_at_concurrency": report.interruptedAtConcurrency.map(integer) ?? .null,
         ])
     }
 
@@ -29,6 +32,7 @@ package enum ReportJSON {
             ("somaxconn", figures.somaxconn), ("max_syn_backlog", figures.maxSynBacklog), ("syncookies", figures.syncookies),
             ("abort_on_overflow", figures.abortOnOverflow), ("time_wait_reuse", figures.timeWaitReuse),
             ("local_port_low", figures.localPortLow), ("local_port_high", figures.localPortHigh),
+            ("open_file_limit", figures.openFileLimit), ("open_file_hard_limit", figures.openFileHardLimit),
         ]
         var members: [String: JSONValue] = [:]
         for case let (key, value?) in known { members[key] = integer(value) }
@@ -38,6 +42,8 @@ package enum ReportJSON {
     private static func level(_ level: LevelReport) -> JSONValue {
         var members: [String: JSONValue] = [
             "concurrency": integer(level.concurrency),
+            "run": integer(level.run),
+            "client_limited": integer(level.clientLimited),
             "clients_running": integer(level.clientsRunning),
             "connections": integer(level.connections),
             "completed": integer(level.completed),
@@ -67,6 +73,7 @@ package enum ReportJSON {
             "bad_receipt": integer(counts.badReceipt),
             "no_local_port": integer(counts.noLocalPort),
             "other": .object(counts.other.mapValues(integer)),
+            "client_limits": .object(counts.clientLimits.mapValues(integer)),
         ])
     }
 
@@ -90,6 +97,7 @@ package enum ReportJSON {
             "completed": .array(series.completed.map(integer)),
             "bytes": .array(series.bytes.map(integer)),
             "errors": .array(series.errors.map(integer)),
+            "kernel": .object(series.kernel.mapValues { .array($0.map(JSONValue.integer)) }),
         ])
     }
 }

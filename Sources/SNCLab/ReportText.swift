@@ -11,6 +11,9 @@ package enum ReportText {
         lines.append("  completed  \(level.completed) in \(Decimal3.format(level.seconds, digits: 2)) s: "
             + "\(Decimal3.format(level.connectionsPerSecond, digits: 1)) connections/s, \(ByteCount.describe(level.bytesPerSecond))/s sent and received")
         lines.append("  failed     \(level.failed)" + (level.failed > 0 ? "  (\(failureWords(level.failures)))" : ""))
+        if level.clientLimited > 0 {
+            lines.append("  not run    \(level.clientLimited)  (limits of this machine's load generator, not TCP errors: \(limitWords(level.failures.clientLimits)))")
+        }
         lines.append("  latency       " + ["p50", "p90", "p99", "max"].map { pad($0, 11) }.joined())
         lines.append("    connect     " + row(level.connectLatency))
         lines.append("    exchange    " + row(level.exchangeLatency))
@@ -20,7 +23,29 @@ package enum ReportText {
             lines.append("  TIME_WAIT sockets at the end: \(timeWait)")
         }
         lines.append(contentsOf: report.notes.map { "note: \($0)" })
+        if let stopped = interruptedLine(report) { lines.append(stopped) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "interrupted: the run was stopped (SIGINT) during the level of 200 clients at once (level 3 of 7) ..."
+    package static func interruptedLine(_ report: LoadReport) -> String? {
+        guard report.interrupted else { return nil }
+        var line = "interrupted: the run was stopped by a signal (SIGINT or SIGTERM)"
+        if let concurrency = report.interruptedAtConcurrency, let last = report.levels.last {
+            let distinct = report.levels.map(\.concurrency).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+            line += " during the level of \(concurrency) clients at once (level \(distinct.count)"
+                + (report.plannedLevels.map { " of \($0)" } ?? "")
+            if report.repeats > 1 { line += ", run \(last.run) of \(report.repeats)" }
+            line += "); that level's figures cover only the clients that finished, and the levels after it did not run"
+        } else {
+            line += " before any level finished"
+        }
+        return line + "."
+    }
+
+    /// "EMFILE 110, EADDRNOTAVAIL 3"
+    package static func limitWords(_ limits: [String: Int]) -> String {
+        limits.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     /// "refused 1, reset 2, timed out 3 (connecting 2), bad receipt 0, no local port 0, EMFILE 1"
@@ -45,6 +70,9 @@ package enum ReportText {
             ("bad receipt", failures.badReceipt), ("no local port", failures.noLocalPort),
         ]
         parts.append(contentsOf: failures.other.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        // Ports are already counted as "no local port"; the other limits by errno name.
+        parts.append(contentsOf: failures.clientLimits.filter { $0.key != "EADDRNOTAVAIL" && $0.key != "EADDRINUSE" }
+            .sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         return parts.filter { $0.1 > 0 }.enumerated()
             .sorted { $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset }
             .map { "\($0.element.0) \($0.element.1)" }.joined(separator: ", ")
@@ -58,10 +86,11 @@ package enum ReportText {
         var failures = FailureCounts()
         report.levels.forEach { failures.add($0.failures) }
         let stem = "no client completed an exchange with \(report.target)"
-        guard failures.total > 0 else {
+        let all = failures.total + failures.clientLimited
+        guard all > 0 else {
             return stem + (report.interrupted ? ": interrupted before any client finished" : "")
         }
-        return stem + ": all \(failures.total) failed (\(occurredFailureWords(failures)))"
+        return stem + ": all \(all) failed (\(occurredFailureWords(failures)))"
     }
 
     private static func row(_ latency: LatencySummary) -> String {
@@ -105,9 +134,41 @@ package enum ReportText {
         return line + "\n"
     }
 
-    /// The table's closing lines: the notes.
+    /// The table's closing lines: the notes, and whether the run was interrupted.
     package static func tableFooter(_ report: LoadReport) -> String {
-        report.notes.map { "note: \($0)\n" }.joined()
+        report.notes.map { "note: \($0)\n" }.joined() + (interruptedLine(report).map { $0 + "\n" } ?? "")
+    }
+
+    // MARK: Sweep table with --repeat
+
+    package static let repeatColumns: [(title: String, width: Int)] = [
+        ("clients", 8), ("runs", 5), ("failed", 14), ("conn/s", 22), ("connect p99", 24), ("overflows", 16), ("SYN resent", 16), ("RST sent", 16), ("trouble", 9),
+    ]
+
+    package static func repeatTableHeader() -> String {
+        repeatColumns.map { padLeft($0.title, $0.width) }.joined() + "   (each cell: median [lowest-highest] over the runs)\n"
+    }
+
+    /// One row for the runs of one level: each figure's median and range.
+    package static func repeatTableRow(_ runs: [LevelReport]) -> String {
+        guard let first = runs.first else { return "" }
+        func cell(_ values: [Double], _ format: (Double) -> String) -> String {
+            guard let median = RunMedian.of(values), let low = values.min(), let high = values.max() else { return "-" }
+            return "\(format(median)) [\(format(low))-\(format(high))]"
+        }
+        let whole = { (value: Double) in String(Int(value)) }
+        let connected = runs.filter { $0.connectLatency.count > 0 }
+        let cells = [
+            String(first.concurrency), String(runs.count),
+            cell(runs.map { Double($0.failed) }, whole),
+            cell(runs.map(\.connectionsPerSecond)) { Decimal3.format($0, digits: 0) },
+            connected.isEmpty ? "-" : cell(connected.map(\.connectLatency.p99), Latency.format),
+            cell(runs.map { Double($0.counter("ListenOverflows")) }, whole),
+            cell(runs.map { Double($0.counter("TCPSynRetrans")) }, whole),
+            cell(runs.map { Double($0.counter("OutRsts")) }, whole),
+            "\(runs.filter { !$0.trouble.isEmpty }.count)/\(runs.count)",
+        ]
+        return zip(cells, repeatColumns).map { padLeft($0, $1.width) }.joined() + "\n"
     }
 
     // MARK: Padding

@@ -26,6 +26,8 @@ package struct ServeConfiguration: Sendable {
     package var grace: Double
     /// Stack size of each client thread; small, so that 10,000 clients fit.
     package var threadStackSize: Int
+    /// Where a client's message ends: its end of file, or its first newline.
+    package var messageEnd: MessageEnd
 
     package static let defaultMaxMessage = 64 << 20
     package static let defaultStackSize = 128 << 10
@@ -42,7 +44,8 @@ package struct ServeConfiguration: Sendable {
         messageTimeout: Double? = ServeConfiguration.defaultMessageTimeout,
         quiet: Bool = false,
         grace: Double = 10,
-        threadStackSize: Int = ServeConfiguration.defaultStackSize
+        threadStackSize: Int = ServeConfiguration.defaultStackSize,
+        messageEnd: MessageEnd = .eof
     ) {
         self.address = address
         self.port = port
@@ -55,6 +58,7 @@ package struct ServeConfiguration: Sendable {
         self.quiet = quiet
         self.grace = grace
         self.threadStackSize = threadStackSize
+        self.messageEnd = messageEnd
     }
 
     /// SOMAXCONN from <sys/socket.h> (4096 on current Linux); the kernel

@@ -1,4 +1,3 @@
-import Crypto
 import SNCSocket
 import Glibc
 
@@ -33,7 +32,7 @@ struct ServedClient: ~Copyable {
 
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
             defer { buffer.deallocate() }
-            var hasher = SHA256()
+            var message = MessageReader(end: configuration.messageEnd)
             var deadlines = ReceiveDeadlines(
                 idleMilliseconds: configuration.idleTimeout.map(TimeLimit.milliseconds) ?? 0,
                 messageDeadline: configuration.messageTimeout.map { acceptedAt &+ TimeLimit.nanoseconds($0) })
@@ -49,13 +48,14 @@ struct ServedClient: ~Copyable {
                 case .done(0):
                     break reading
                 case .done(let count):
-                    received += count
+                    let complete = message.take(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    received = message.byteCount
                     if received > configuration.maxMessage {
                         _ = try? send(Array(LabProtocol.tooLongLine(limit: configuration.maxMessage).utf8))
-                        drainAfterRefusal()
+                        halfCloseAndDrain()
                         return (received, .tooLong)
                     }
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                    if complete { break reading }
                 case .wouldBlock:
                     if deadlines.expiryOfLastRead == .message {
                         return (received, refuseSlowMessage())
@@ -64,8 +64,14 @@ struct ServedClient: ~Copyable {
                     return (received, .idle)
                 }
             }
-            let receipt = LabProtocol.receiptLine(byteCount: received, digest: hasher.finalize())
+            let receipt = message.receipt()
             guard try send(Array(receipt.utf8)) else { return (received, .idle) }
+            if message.isComplete {
+                // The client may still be connected and even sending (nc without -N):
+                // closing with its bytes unread would reset the connection and could
+                // destroy the receipt in flight, so half-close and let it finish.
+                halfCloseAndDrain()
+            }
             return (received, .ok)
         } catch {
             return (received, ServedOutcome(error: error))
@@ -76,7 +82,7 @@ struct ServedClient: ~Copyable {
     /// the line reach it before the close (it may still be sending).
     private func refuseSlowMessage() -> ServedOutcome {
         _ = try? send(Array(LabProtocol.messageTimeoutLine(seconds: configuration.messageTimeout ?? 0).utf8))
-        drainAfterRefusal()
+        halfCloseAndDrain()
         return .messageTimeout
     }
 
@@ -102,7 +108,7 @@ struct ServedClient: ~Copyable {
 
     /// Half-closes, then reads and drops whatever the client still sends
     /// until its end of message or a short deadline.
-    private func drainAfterRefusal() {
+    private func halfCloseAndDrain() {
         try? socket.shutdown(.write)
         let deadline = Deadline(milliseconds: Self.drainMilliseconds)
         try? socket.setReceiveTimeout(milliseconds: 100)

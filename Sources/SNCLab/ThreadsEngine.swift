@@ -41,6 +41,11 @@ enum ThreadsEngine {
             let record = client.exchange(index: index)
             run.count(record.outcome)
             records.append(record)
+            if record.outcome.isClientLimit {
+                // Out of descriptors or ports: trying again at once would only spin.
+                var none: [pollfd] = []
+                _ = try? Poll.wait(&none, timeoutMilliseconds: LevelRun.clientLimitBackoffMilliseconds)
+            }
         }
         run.finish(with: records)
     }

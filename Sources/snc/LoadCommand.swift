@@ -13,8 +13,11 @@ struct LoadCommand: ParsableCommand {
             the receipt ("received N bytes sha256=HEX") against its own message. The report gives \
             completed and failed clients by cause, connections/s, bytes/s, connect and exchange \
             latency percentiles, and the kernel's TCP counters over the run (/proc/net/netstat, \
-            /proc/net/snmp). --sweep and more than 100 clients are refused against an address that \
-            is not loopback unless --i-own-this-host is given.
+            /proc/net/snmp), also per 100 ms on the IO graph's timeline. Limits of this machine \
+            (EMFILE, ENFILE, ENOBUFS, EADDRNOTAVAIL) are counted apart, not as TCP errors. \
+            Ctrl-C ends the run with a report of what finished and exit status 130. --sweep and more \
+            than 100 clients are refused against an address that is not loopback unless \
+            --i-own-this-host is given.
             """
     )
 
@@ -32,6 +35,15 @@ struct LoadCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Run for this long instead of a number of connections (per level with --sweep).", valueName: "secs"))
     var duration: Double?
+
+    @Option(name: .customLong("level-duration"), help: ArgumentHelp("Keep starting clients until each level has run this long, so its IO graph panel fills (default 2 without -n; 0: stop at -n).", valueName: "secs"))
+    var levelDuration: Double?
+
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run each level N times; report the median and range (default 1).", valueName: "n"))
+    var repeats: Int = 1
+
+    @Option(name: .customLong("message-end"), help: ArgumentHelp("How the server expects a message to end: eof (half-close) or line (a newline; for snc serve --message-end line).", valueName: "eof|line"))
+    var messageEnd: MessageEnd = .eof
 
     @Option(name: .customLong("message-size"), help: ArgumentHelp("Size of each client's generated message (K/M/G suffixes; default 1024).", valueName: "bytes"))
     var messageSize: ByteCount?
@@ -72,6 +84,13 @@ struct LoadCommand: ParsableCommand {
             throw ValidationError("--duration must be more than 0 and at most \(longest) seconds (a year)")
         }
         if connections != nil && duration != nil { throw ValidationError("give either --connections or --duration, not both") }
+        if let levelDuration {
+            guard levelDuration >= 0, levelDuration <= TimeLimit.longestSeconds else {
+                throw ValidationError("--level-duration must be 0 to \(longest) seconds (a year)")
+            }
+            if duration != nil { throw ValidationError("give either --duration or --level-duration, not both") }
+        }
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeat must be 1 to 1000") }
         if messageSize != nil && message != nil { throw ValidationError("give either --message-size or --message, not both") }
         if let messageSize, messageSize.bytes > 1 << 30 {
             throw ValidationError("invalid --message-size: \(messageSize.typed) (0 to 1G)")
@@ -118,10 +137,15 @@ struct LoadCommand: ParsableCommand {
         }
 
         let loadMessage: LoadMessage
+        let oneLine = messageEnd == .line
         if let message {
-            loadMessage = LoadMessage(fixed: try Self.messageBytes(message))
+            let bytes = try Self.messageBytes(message)
+            if oneLine, bytes.contains(0x0A) || bytes.last == 0x0D {
+                throw Diagnostics.failure("--message \(message): with --message-end line a message is one line: it may not hold a newline or end in a carriage return", code: .usage)
+            }
+            loadMessage = LoadMessage(fixed: bytes, oneLine: oneLine)
         } else {
-            loadMessage = LoadMessage(size: messageSize?.bytes ?? 1024)
+            loadMessage = LoadMessage(size: messageSize?.bytes ?? 1024, oneLine: oneLine)
         }
 
         ProcessSetup.ignoreBrokenPipe()
@@ -141,15 +165,33 @@ struct LoadCommand: ParsableCommand {
             timeout: timeout,
             sources: sources
         )
-        let session = LoadSession(configuration: configuration, levels: levels, showsProgress: Console.errorIsTerminal)
-        let printsTable = sweep != nil && !json
-        if printsTable { Console.write(STDOUT_FILENO, "snc load \(target) (\(configuration.engine.rawValue) engine, \(loadMessage.size)-byte messages)\n" + ReportText.tableHeader()) }
+        var session = LoadSession(configuration: configuration, levels: levels, repeats: repeats, showsProgress: Console.errorIsTerminal)
+        let printsTable = (sweep != nil || repeats > 1) && !json
+        if printsTable {
+            Console.write(STDOUT_FILENO, "snc load \(target) (\(configuration.engine.rawValue) engine, \(loadMessage.size)-byte messages"
+                + (repeats > 1 ? ", each level \(repeats) times" : "") + ")\n"
+                + (repeats > 1 ? ReportText.repeatTableHeader() : ReportText.tableHeader()))
+        }
         var troubleSeen = false
+        var runsOfLevel: [LevelReport] = []
+        let repeats = self.repeats
         let report = session.run(signals: signals) { level in
             guard printsTable else { return }
-            let first = !troubleSeen && !level.trouble.isEmpty
-            troubleSeen = troubleSeen || first
-            Console.write(STDOUT_FILENO, ReportText.tableRow(level, firstTrouble: first))
+            guard repeats > 1 else {
+                let first = !troubleSeen && !level.trouble.isEmpty
+                troubleSeen = troubleSeen || first
+                Console.write(STDOUT_FILENO, ReportText.tableRow(level, firstTrouble: first))
+                return
+            }
+            runsOfLevel.append(level)
+            if runsOfLevel.count == repeats {
+                Console.write(STDOUT_FILENO, ReportText.repeatTableRow(runsOfLevel))
+                runsOfLevel = []
+            }
+        }
+        if printsTable, !runsOfLevel.isEmpty {
+            // The level the run was stopped in: the runs it finished.
+            Console.write(STDOUT_FILENO, ReportText.repeatTableRow(runsOfLevel))
         }
 
         if json {
@@ -169,18 +211,27 @@ struct LoadCommand: ParsableCommand {
         }
         // Failed clients are measurements, but a run where every one failed
         // measured nothing about the server: scripts must see that.
-        if let failure = ReportText.nobodyCompleted(report) {
+        let failure = ReportText.nobodyCompleted(report)
+        if let signal = session.stoppedBy {
+            // As a shell reports a command a signal stopped: 128 + the signal (130 for SIGINT).
+            if let failure { Diagnostics.say(failure) }
+            throw ExitCode(128 + signal)
+        }
+        if let failure {
             throw Diagnostics.failure(failure)
         }
     }
 
-    /// The levels to run: each --sweep level, or the one -c level.
+    /// The levels to run: each --sweep level, or the one -c level. -n alone
+    /// means exactly that many connections; without -n and --duration a
+    /// level also runs at least --level-duration (default 2 s, 20 intervals).
     func levels() -> [LoadLevel] {
         let concurrencies = sweep?.levels ?? [concurrency ?? 10]
+        let minimum = levelDuration ?? (connections == nil && duration == nil ? LoadLevel.defaultMinimumSeconds : 0)
         return concurrencies.map { clients in
             let budget: LoadConfiguration.Budget = duration.map { .duration($0) }
                 ?? .connections(connections ?? LoadLevel.defaultConnections(concurrency: clients))
-            return LoadLevel(concurrency: clients, budget: budget)
+            return LoadLevel(concurrency: clients, budget: budget, minimumSeconds: minimum)
         }
     }
 

@@ -11,8 +11,10 @@ struct ServeCommand: ParsableCommand {
         usage: "snc serve [<options>] [<address>] <port>",
         discussion: """
             Protocol: on accept the server sends one intro line. The client sends its message \
-            (any bytes) and half-closes its write side (Ctrl-D, nc -N, shutdown(SHUT_WR)). The \
-            server answers "received N bytes sha256=HEX" and closes. One log line per client goes \
+            (any bytes) and half-closes its write side (Ctrl-D, nc -N, shutdown(SHUT_WR)); with \
+            --message-end line the message ends at its first newline instead (nc without -N, a \
+            client that sends a line and waits). The server answers "received N bytes sha256=HEX" \
+            and closes. One log line per client goes \
             to stdout; SIGINT or SIGTERM stops accepting, lets clients finish and prints a summary.
             """
     )
@@ -40,6 +42,9 @@ struct ServeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("After SIGINT/SIGTERM, wait this long for in-flight clients.", valueName: "secs"))
     var grace: Double = 10
+
+    @Option(name: .customLong("message-end"), help: ArgumentHelp("eof: a message ends when the client half-closes; line: at its first newline (default eof).", valueName: "eof|line"))
+    var messageEnd: MessageEnd = .eof
 
     @Flag(name: [.short, .long], help: "No per-client log lines (the summary is still printed).")
     var quiet = false
@@ -81,10 +86,13 @@ struct ServeCommand: ParsableCommand {
             idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
             messageTimeout: messageTimeout > 0 ? messageTimeout : nil,
             quiet: quiet,
-            grace: grace
+            grace: grace,
+            messageEnd: messageEnd
         )
         if let intro {
             settings.intro = ServeConfiguration.introLine(try Self.introText(intro))
+        } else {
+            settings.intro = Array(LabProtocol.defaultIntro(for: messageEnd).utf8)
         }
 
         // Block SIGINT/SIGTERM before any client thread exists, so only the accept loop sees them.

@@ -38,3 +38,16 @@ import Testing
         #expect(message.expectedReceipt(for: message.stamp(for: 0)) == Array("received 0 bytes sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n".utf8))
     }
 }
+
+@Suite struct OneLineMessageTests {
+    @Test(arguments: [0, 5, 20, 1024, 100_000])
+    func oneLineMessagesHoldNoNewlineAndEndInOne(_ size: Int) {
+        let message = LoadMessage(size: size, oneLine: true)
+        let stamp = message.stamp(for: 42)
+        #expect(message.size == size)
+        #expect(!(message.body + stamp).contains(0x0A))
+        #expect(message.tail(after: stamp).last == 0x0A)
+        let expected = LabProtocol.receiptLine(byteCount: size, digest: SHA256.hash(data: message.body + stamp))
+        #expect(message.expectedReceipt(for: stamp) == Array(expected.utf8))
+    }
+}

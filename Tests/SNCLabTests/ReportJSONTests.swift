@@ -26,7 +26,7 @@ private func foundationJSON(_ report: LoadReport) throws -> String {
         let records = [
             record(at: 1, total: 2_000_000), record(at: 3, total: 12_345_678, .reset), record(at: 5, total: 1, .refused),
             record(at: 7, total: 9_000_000, .other(24)), record(at: 9, total: 9_000_000, .other(9999)),
-            record(at: 250, total: 900_000_000, .addressUnavailable), record(at: 260, total: 5, .replyTimedOut),
+            record(at: 250, total: 900_000_000, .clientLimit(99)), record(at: 260, total: 5, .replyTimedOut),
         ]
         let busy = LevelReport(concurrency: 7, clientsRunning: 5, records: records, seconds: levelSeconds,
                                counters: KernelCounters(values: ["TcpExt.ListenOverflows": 3, "TcpExt.TCPSynRetrans": 4]),

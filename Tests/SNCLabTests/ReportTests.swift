@@ -1,4 +1,5 @@
 import SNCLab
+import Glibc
 import Testing
 
 /// Builds records without a network: what the engines hand in.
@@ -38,16 +39,19 @@ private func occurrences(of needle: String, in text: String) -> Int {
     @Test func countsOutcomesByCause() {
         let records = [record(at: 10), record(at: 20), record(at: 30, connect: nil, .refused), record(at: 40, .reset),
                        record(at: 50, connect: nil, .connectTimedOut), record(at: 60, .replyTimedOut), record(at: 70, .badReceipt),
-                       record(at: 80, connect: nil, .addressUnavailable), record(at: 90, connect: nil, .other(24))]
+                       record(at: 80, connect: nil, .clientLimit(EADDRNOTAVAIL)), record(at: 90, connect: nil, .other(24))]
         let summary = level(10, records)
         #expect(summary.connections == 9)
         #expect(summary.completed == 2)
-        #expect(summary.failed == 7)
+        // Out of ports is a limit of the load generator, not a failure of the server.
+        #expect(summary.failed == 6)
+        #expect(summary.clientLimited == 1)
         let failures = summary.failures
         #expect([failures.refused, failures.reset, failures.timedOutConnecting, failures.timedOutWaitingForReply, failures.badReceipt, failures.noLocalPort]
             == [1, 1, 1, 1, 1, 1])
         #expect(failures.other == ["EMFILE": 1])
-        #expect(summary.trouble == ["7 failed"])
+        #expect(failures.clientLimits == ["EADDRNOTAVAIL": 1])
+        #expect(summary.trouble == ["6 failed"])
     }
 
     @Test func percentilesComeFromTheHistogram() {
@@ -70,6 +74,19 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(series.bytes == [2248, 1124, 2248])
     }
 
+    @Test func clientLimitsAreNeitherFailuresNorTroubleNorErrorBars() {
+        let records = [record(at: 5), record(at: 10, connect: nil, .clientLimit(EMFILE)), record(at: 20, connect: nil, .clientLimit(EMFILE))]
+        let summary = level(10, records, seconds: 0.1)
+        #expect(summary.failed == 0 && summary.completed == 1 && summary.clientLimited == 2)
+        #expect(summary.failures.clientLimits == ["EMFILE": 2] && summary.failures.other.isEmpty)
+        #expect(summary.trouble.isEmpty)
+        #expect(summary.ioGraph.errors == [0])
+        let full = report([summary], system: SystemFigures(openFileLimit: 300, openFileHardLimit: 300))
+        let note = full.notes.first { $0.contains("EMFILE") }
+        #expect(note?.contains("load generator") == true && note?.contains("300") == true && note?.contains("ulimit") == true)
+        #expect(ReportText.single(full).contains("not run    2"))
+    }
+
     @Test func kernelDropsAreTroubleEvenWithoutFailures() {
         let summary = level(1000, [record(at: 1)], counters: ["TcpExt.ListenOverflows": 5, "TcpExt.ListenDrops": 5, "TcpExt.TCPSynRetrans": 5])
         #expect(summary.trouble == ["5 accept queue overflows", "5 SYN retransmits"])
@@ -90,7 +107,7 @@ private func occurrences(of needle: String, in text: String) -> Int {
     }
 
     @Test func runningOutOfPortsIsExplained() {
-        let full = report([level(10, [record(at: 1), record(at: 2, connect: nil, .addressUnavailable)])])
+        let full = report([level(10, [record(at: 1), record(at: 2, connect: nil, .clientLimit(EADDRNOTAVAIL))])])
         let note = full.notes.first { $0.contains("EADDRNOTAVAIL") }
         #expect(note?.contains("TIME_WAIT") == true)
         #expect(note?.contains("--source 127.0.0.2-127.0.0.9") == true)
@@ -109,6 +126,35 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(text.contains("(ListenOverflows)"))
         #expect(text.contains("p50") && text.contains("p99") && text.contains("max"))
         #expect(text.contains("connect") && text.contains("exchange"))
+    }
+
+    @Test func repeatsGiveOneFirstTroublePerRunAndTheMedian() {
+        func run(_ concurrency: Int, _ number: Int, trouble: Bool) -> LevelReport {
+            var report = level(concurrency, [record(at: 1)], counters: trouble ? ["TcpExt.ListenOverflows": 1] : [:])
+            report.run = number
+            return report
+        }
+        let levels = [run(10, 1, trouble: false), run(10, 2, trouble: true), run(10, 3, trouble: false),
+                      run(20, 1, trouble: true), run(20, 2, trouble: true), run(20, 3, trouble: false)]
+        let full = LoadReport(target: "t", targetIsLoopback: true, engine: "epoll", messageBytes: 1, timeoutSeconds: 1,
+                              sources: [], system: SystemFigures(), levels: levels, interrupted: false, repeats: 3)
+        #expect(full.firstTroubleRuns == [20, 10, nil])
+        #expect(full.firstTroubleConcurrency == 20)
+        #expect(RunMedian.firstTrouble([nil, nil, 10]) == nil)
+        #expect(RunMedian.of([5, 1, 3, 2]) == 2)
+        let row = ReportText.repeatTableRow(Array(levels[3...]))
+        #expect(row.contains("2/3"))
+        #expect(row.contains("1 [0-1]"))
+    }
+
+    @Test func anInterruptedRunNamesItsLevel() {
+        let stopped = LoadReport(target: "t", targetIsLoopback: true, engine: "epoll", messageBytes: 1, timeoutSeconds: 1,
+                                 sources: [], system: SystemFigures(), levels: [level(10, [record(at: 1)]), level(20, [record(at: 1)])], interrupted: true)
+        #expect(stopped.interruptedAtConcurrency == 20)
+        let line = ReportText.interruptedLine(stopped) ?? ""
+        #expect(line.contains("interrupted") && line.contains("20 clients") && line.contains("level 2"))
+        #expect(!line.contains("level 2 of"))  // no planned count given
+        #expect(ReportText.tableFooter(stopped).contains(line))
     }
 
     @Test func jsonHasSnakeCaseKeys() throws {
@@ -135,6 +181,22 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(svg.contains("data-clients=\"20\""))
         // Every element opened is closed: the same number of <g and </g>.
         #expect(occurrences(of: "<g ", in: svg) == occurrences(of: "</g>", in: svg))
+    }
+
+    @Test func kernelEventsAreBarsWithALegendAndLongTitlesWrap() {
+        var timeline = KernelTimeline(start: KernelCounters(values: ["Tcp.RetransSegs": 10, "TcpExt.ListenDrops": 1]), startedAt: 0)
+        timeline.record(KernelCounters(values: ["Tcp.RetransSegs": 14, "TcpExt.ListenDrops": 3]), at: 100_000_000)
+        timeline.finish(with: KernelCounters(values: ["Tcp.RetransSegs": 15, "TcpExt.ListenDrops": 3]))
+        var busy = LevelReport(concurrency: 10, clientsRunning: 10, records: [record(at: 5), record(at: 150)], seconds: 0.2,
+                               counters: KernelCounters(values: ["Tcp.RetransSegs": 5, "TcpExt.ListenDrops": 2]), timeWaitSockets: nil, timeline: timeline)
+        busy.trouble = Array(repeating: "123456 accept queue overflows", count: 8)
+        let svg = IOGraph.svg(for: report([busy, level(20, [record(at: 5)])]))
+        #expect(occurrences(of: "<rect class=\"tcp-retransmissions\"", in: svg) == 2)
+        #expect(occurrences(of: "<rect class=\"tcp-drops-resets\"", in: svg) == 1)
+        #expect(svg.contains("TCP retransmissions") && svg.contains("TCP drops and resets") && svg.contains("failed clients"))
+        let titleLines = IOGraph.title(for: busy, isFirstTrouble: true, repeats: 1)
+        #expect(titleLines.count > 1)
+        #expect(titleLines.allSatisfy { $0.count <= IOGraph.titleCharacters })
     }
 
     @Test func textIsEscaped() {
