@@ -85,6 +85,15 @@ struct LocalEndpoint: ~Copyable {
         }
     }
 
+    /// A non-blocking connect's outcome once poll says writable: 0 or the
+    /// errno it failed with (`getsockopt(SO_ERROR)`).
+    var pendingError: CInt {
+        var value: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        if Glibc.getsockopt(readDescriptor, SOL_SOCKET, SO_ERROR, &value, &length) == -1 { return errno }
+        return value
+    }
+
     /// The far side refused the channel: make close(2) send a reset (SO_LINGER
     /// 0), so the local client sees "Connection reset" at once rather than an
     /// orderly end that looks like an empty answer.

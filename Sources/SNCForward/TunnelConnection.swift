@@ -10,8 +10,9 @@ final class TunnelConnection {
     var local: LocalEndpoint
     /// Where the server should connect, and who connected to us (the
     /// direct-tcpip "originator", RFC 4254 §7.2).
-    let targetHost: String
-    let targetPort: UInt16
+    /// For a SOCKS connection, known once the client's request is read.
+    var targetHost: String
+    var targetPort: UInt16
     let originator: SocketAddress?
     var channel: SSHChannel?
 
@@ -27,6 +28,11 @@ final class TunnelConnection {
     /// after its EOF while staged bytes are written locally, `closed` once
     /// the local side was told (socket shut down, stdout ended).
     var toLocalState: DirectionState = .open
+
+    /// What must happen before bytes are relayed; nil once they are.
+    var setup: TunnelSetup?
+    /// When an unfinished SOCKS handshake or local connect is given up.
+    var setupDeadline: Deadline?
 
     /// poll(2) said the local endpoint is readable / writable.
     var localReadable = true
@@ -48,6 +54,21 @@ final class TunnelConnection {
         // A blocking stdin or stdout is touched only after poll says it is ready.
         localReadable = !self.local.readMayBlock
         localWritable = !self.local.writeMayBlock
+    }
+
+    /// Bytes move between the local side and an open channel.
+    var isRelaying: Bool { channel != nil && setup == nil }
+
+    /// Waiting for more of a SOCKS request.
+    var isReadingHandshake: Bool {
+        if case .socksHandshake = setup { return true }
+        return false
+    }
+
+    /// Waiting for the local connect of a `-R` connection.
+    var isConnectingLocally: Bool {
+        if case .connectingLocally = setup { return true }
+        return false
     }
 
     /// Both directions are finished and every byte delivered.

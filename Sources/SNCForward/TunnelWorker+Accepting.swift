@@ -28,8 +28,13 @@ extension TunnelWorker {
             let socket = accepted.takeSocket()
             try? socket.setNoDelay(true)
             let id = TunnelConnection.nextID()
-            log.debug("Connection to port \(listener.spec.port) forwarding to \(listener.spec.host) port \(listener.spec.hostPort) requested.")
-            let handoff = TunnelHandoff(descriptor: socket.release(), peer: peer, spec: listener.spec, id: id)
+            switch listener.service {
+            case .forward:
+                log.debug("Connection to port \(listener.spec.port) forwarding to \(listener.spec.host) port \(listener.spec.hostPort) requested.")
+            case .socks:
+                log.debug("Connection to port \(listener.spec.port) forwarding to socks port 0 requested.")
+            }
+            let handoff = TunnelHandoff(descriptor: socket.release(), peer: peer, spec: listener.spec, service: listener.service, id: id)
             // Round-robin over this worker and its peers.
             let target = peers.isEmpty ? 0 : nextPeer % (peers.count + 1)
             nextPeer &+= 1
@@ -50,7 +55,15 @@ extension TunnelWorker {
             id: handoff.id, local: LocalEndpoint(socket: Socket(adopting: handoff.descriptor)),
             targetHost: handoff.spec.host, targetPort: handoff.spec.hostPort, originator: handoff.peer,
             bufferSize: settings.bufferSize)
-        queueOpen(for: connection)
+        switch handoff.service {
+        case .forward:
+            queueOpen(for: connection)
+        case .socks:
+            // The target is known once the client's request is read.
+            connection.setup = .socksHandshake(SOCKSHandshake())
+            connection.setupDeadline = Deadline(milliseconds: settings.setupTimeoutMilliseconds)
+            connections.append(connection)
+        }
         needsPump = true
     }
 }

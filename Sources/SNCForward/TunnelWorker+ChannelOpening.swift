@@ -60,6 +60,11 @@ extension TunnelWorker {
                     closing.append(channel)
                 case .connection(let connection, _):
                     connection.channel = channel
+                    if case .socksReplyDue(let request) = connection.setup {
+                        // Ahead of any byte from the channel, which goes to the same buffer.
+                        _ = connection.toLocal.append(request.grantedReply)
+                        connection.setup = nil
+                    }
                     log.debug("channel \(connection.id): open confirmed to \(connection.targetHost) port \(connection.targetPort)")
                 }
             }
@@ -75,6 +80,16 @@ extension TunnelWorker {
         }
         if connection.local.kind == .standardIO {
             throw .channelOpenFailed(target: "\(connection.targetHost) port \(connection.targetPort)", reason: reason)
+        }
+        if case .socksReplyDue(let request) = connection.setup {
+            // The SOCKS client gets the failure in its own protocol, then an orderly close.
+            let failure = SOCKSFailure(channelRefusal: reason)
+            log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort); SOCKS \(failure) reply sent")
+            _ = connection.toLocal.append(request.failureReply(failure))
+            flushHandshakeReply(connection)
+            connections.removeAll { $0 === connection }
+            acceptBackoff.wake()
+            return
         }
         // ssh prints the server's reason too ("connect failed: Connection
         // refused"); libssh2 1.10 keeps only the reason code's name, the

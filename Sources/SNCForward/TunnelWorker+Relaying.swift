@@ -86,7 +86,7 @@ extension TunnelWorker {
     }
 
     func wantsLocalRead(_ connection: TunnelConnection) -> Bool {
-        connection.channel != nil && connection.toRemoteState == .open && connection.toRemote.hasSpace
+        connection.isRelaying && connection.toRemoteState == .open && connection.toRemote.hasSpace
     }
 
     private func readLocal(_ connection: TunnelConnection) throws(SyscallError) {

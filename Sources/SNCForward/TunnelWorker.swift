@@ -25,6 +25,8 @@ final class TunnelWorker {
     let stop: StopSignal
 
     var connections: [TunnelConnection] = []
+    /// `-R` forwards the server agreed to (only the first worker has them).
+    var remoteForwards: [RemoteForward] = []
     /// Connections (or a liveness probe) waiting for a channel; the first one's open is in flight.
     var openQueue: [PendingOpen] = []
     var openAttemptedAt: UInt64 = .max
@@ -60,6 +62,7 @@ final class TunnelWorker {
     deinit {
         // Channels hold the session; they must go before the link closes its socket.
         connections.removeAll()
+        remoteForwards.removeAll()
         openQueue.removeAll()
         closing.removeAll()
     }
@@ -125,8 +128,8 @@ final class TunnelWorker {
         var slots: [PollSlots] = []
         slots.reserveCapacity(connections.count)
         for connection in connections {
-            let wantsRead = wantsLocalRead(connection)
-            let wantsWrite = !connection.toLocal.isEmpty
+            let wantsRead = wantsLocalRead(connection) || connection.isReadingHandshake
+            let wantsWrite = !connection.toLocal.isEmpty || connection.isConnectingLocally
             if connection.local.pollsSeparately {
                 // stdin and stdout: poll each for its own direction.
                 slots.append(PollSlots(read: entries.count, write: entries.count + 1))
@@ -143,6 +146,10 @@ final class TunnelWorker {
         var timeout: Int32 = timeoutMilliseconds ?? -1
         if settings.serverAliveInterval > 0 { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
         if !accepting { timeout = timeout < 0 ? acceptWait : min(timeout, acceptWait) }
+        if let setupDeadline = earliestSetupDeadline {
+            let wait = setupDeadline.remainingMilliseconds
+            timeout = timeout < 0 ? wait : min(timeout, wait)
+        }
         do {
             _ = try Poll.wait(&entries, timeoutMilliseconds: timeout)
         } catch {
@@ -170,6 +177,7 @@ final class TunnelWorker {
             do { try session.flushOutbound() } catch { throw lost(error) }
         }
         try checkLiveness()
+        expireSetups()
         try pump()
     }
 
@@ -178,14 +186,17 @@ final class TunnelWorker {
         needsPump = false
         for _ in 0..<8 {
             let before = session.bytesReceived
+            if !remoteForwards.isEmpty { try pumpRemoteAccepts() }
+            pumpHandshakes()
+            pumpLocalConnects()
             if socketReadable && openQueue.isEmpty
-                && !connections.contains(where: { $0.channel != nil && $0.toLocal.hasSpace && $0.toLocalState == .open }) {
+                && !connections.contains(where: { $0.isRelaying && $0.toLocal.hasSpace && $0.toLocalState == .open }) {
                 // No channel read or open will look at the socket in this pass.
                 try drainTransport()
             }
             try pumpOpen()
             var finished: [Int] = []
-            for (index, connection) in connections.enumerated() where connection.channel != nil {
+            for (index, connection) in connections.enumerated() where connection.isRelaying {
                 if try relay(connection) { finished.append(index) }
             }
             for index in finished.reversed() { retire(connections.remove(at: index)) }
