@@ -246,9 +246,10 @@ package struct HostConfiguration: Sendable {
             "numberofpasswordprompts \(numberOfPasswordPrompts)",
         ]
         if let hostKeyAlias { lines.append("hostkeyalias \(hostKeyAlias)") }
+        // ssh -G's order: dynamic, local, remote.
+        lines += dynamicForwards.map { "dynamicforward \($0.configDescription)" }
         lines += localForwards.map { "localforward \($0.configDescription)" }
         lines += remoteForwards.map { "remoteforward \($0.configDescription)" }
-        lines += dynamicForwards.map { "dynamicforward \($0.configDescription)" }
         return lines.joined(separator: "\n") + "\n"
     }
 }

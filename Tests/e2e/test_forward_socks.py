@@ -168,3 +168,24 @@ def test_bad_dynamic_forward_in_config_is_a_usage_error(snc, tmp_path):
     assert result.returncode == 64
     line = result.stderr.decode().strip()
     assert len(line.splitlines()) == 1 and "line 2" in line and "99999" in line, line
+
+
+FORWARD_CONFIGS = {
+    "file": ("Host q\n  RemoteForward 4000 127.0.0.1:22\n  LocalForward 5000 h:1\n  DynamicForward 1080\n"
+             "  DynamicForward [::1]:1081\n  RemoteForward *:4001 [::1]:23\n  RemoteForward 0 localhost:80\n", []),
+    "-o": ("Host q\n  Port 2\n", ["-o", "DynamicForward=127.0.0.1:1090", "-o", "RemoteForward=4002 h:9"]),
+    "CRLF": ("Host q\r\n  DynamicForward 1080\r\n  RemoteForward 4000 h:22\r\n", []),
+}
+
+
+@pytest.mark.parametrize("case", list(FORWARD_CONFIGS))
+def test_forward_keywords_resolve_as_ssh_G(snc, tmp_path, case):
+    text, extra = FORWARD_CONFIGS[case]
+    config = tmp_path / "config"
+    config.write_bytes(text.encode())
+    theirs = run(["ssh", "-G", "-F", config, *extra, "q"], timeout=20)
+    ours = run([snc, "forward", "-G", "-F", config, *extra, "q"])
+    assert theirs.returncode == 0 and ours.returncode == 0, (theirs.stderr, ours.stderr)
+    keys = ("dynamicforward ", "localforward ", "remoteforward ")
+    pick = lambda out: [line for line in out.decode().splitlines() if line.startswith(keys)]
+    assert pick(ours.stdout) == pick(theirs.stdout)
