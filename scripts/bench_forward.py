@@ -62,6 +62,27 @@ while True:
 """
 
 
+SOURCE = r"""
+import os, signal, socket, sys
+# Sends as many bytes as the client asks for (8-byte count): the download direction.
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+chunk = os.urandom(4 << 20)
+while True:
+    c, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        left = int.from_bytes(c.recv(8), "big")
+        while left > 0:
+            view = memoryview(chunk)[: min(left, len(chunk))]
+            c.sendall(view)
+            left -= len(view)
+        c.close()
+        os._exit(0)
+    c.close()
+"""
+
 GREETER = r"""
 import socket, sys
 # Sends one byte to every client and closes: time to first byte through SOCKS.
@@ -149,6 +170,22 @@ def round_trip(port, count):
             while got < 64:
                 got += len(sock.recv(64 - got))
         return (time.perf_counter() - started) / count * 1e6
+
+
+def download(port, count):
+    """MB/s of one connection receiving count bytes from the source."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(count.to_bytes(8, "big"))
+        got, buffer = 0, bytearray(1 << 20)
+        while True:
+            received = sock.recv_into(buffer)
+            if received == 0:
+                break
+            got += received
+    if got != count:
+        raise RuntimeError(f"received {got} of {count} bytes")
+    return count / (time.monotonic() - started) / 1e6
 
 
 def first_byte_times(proxy, port, count):
@@ -245,22 +282,28 @@ def main():
         direct_rtt = min(results["ssh"]["direct"], results["snc"]["direct"])
 
         # -L, -R and -D side by side on one snc (one session), then SOCKS setup against ssh -D.
-        greeter_port = free_port()
+        greeter_port, source_port = free_port(), free_port()
         procs.append(start(["python3", "-c", GREETER, str(greeter_port)]))
+        procs.append(start(["python3", "-c", SOURCE, str(source_port)]))
         wait_for_port(greeter_port)
-        kinds_local, remote, socks_snc, socks_ssh = free_port(), free_port(), free_port(), free_port()
+        wait_for_port(source_port)
+        kinds_local, download_local, remote, socks_snc, socks_ssh = (free_port() for _ in range(5))
         snc_all = start([SNC, "forward", "-F", "none", "-N", "-o", f"Ciphers={CIPHER}", "-o", f"MACs={MAC}", *common,
-                         "-L", f"{kinds_local}:127.0.0.1:{sink_port}", "-R", f"{remote}:127.0.0.1:{sink_port}",
+                         "-L", f"{kinds_local}:127.0.0.1:{sink_port}", "-L", f"{download_local}:127.0.0.1:{source_port}",
+                         "-R", f"{remote}:127.0.0.1:{sink_port}",
                          "-D", str(socks_snc), dest], env=env)
         procs.append(snc_all)
         ssh_socks = start(["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, "-D", str(socks_ssh), dest], env=env)
         procs.append(ssh_socks)
         for port in (kinds_local, remote, socks_snc, socks_ssh):
             listening(port)
-        kind_samples = {"-L": [], "-R": [], "-D": []}
+        # -L and -D carry the sender's bytes from snc to the server, -R from the
+        # server to snc: "-L down" is -L in -R's direction.
+        kind_samples = {"-L": [], "-L down": [], "-R": [], "-D": []}
         setup = {"ssh -D": [], "snc -D": []}
         for _ in range(rounds):
             kind_samples["-L"].append(throughput(kinds_local, total // rounds, 1))
+            kind_samples["-L down"].append(download(download_local, total // rounds))
             kind_samples["-R"].append(throughput(remote, total // rounds, 1))
             kind_samples["-D"].append(throughput(socks_snc, total // rounds, 1, socks_target=sink_port))
             setup["ssh -D"].append(first_byte_times(socks_ssh, greeter_port, SOCKS_CONNECTIONS // rounds))
@@ -279,7 +322,8 @@ def main():
               f"   (direct, no tunnel: {direct_rtt:.1f} us)")
         print(f"\nsnc forward, one session, one connection (MB/s): "
               + ", ".join(f"{kind} {value:.1f}" for kind, value in kinds.items())
-              + f"; -R/-L {kinds['-R'] / kinds['-L']:.2f}x, -D/-L {kinds['-D'] / kinds['-L']:.2f}x")
+              + f"; -R/-L {kinds['-R'] / kinds['-L']:.2f}x (-R/-L down {kinds['-R'] / kinds['-L down']:.2f}x),"
+              + f" -D/-L {kinds['-D'] / kinds['-L']:.2f}x")
         print(f"SOCKS5 setup, {SOCKS_CONNECTIONS} sequential connections, time to first byte (us): "
               f"ssh -D {setups['ssh -D']:.1f}, snc -D {setups['snc -D']:.1f}, snc/ssh {setups['snc -D'] / setups['ssh -D']:.2f}x")
     finally:
