@@ -3,7 +3,9 @@
 # same cipher and MAC for both (aes128-ctr + hmac-sha2-256, which libssh2
 # 1.10 and OpenSSH share). Prints MB/s for one connection and for 8 parallel
 # connections, the round-trip time of a small request/response through each,
-# and snc/ssh ratios.
+# and snc/ssh ratios; then snc's -L, -R and -D throughput on one session
+# side by side, and SOCKS5 connection setup (time to first byte over
+# BENCH_SOCKS sequential connections, default 1000) against ssh -D.
 #
 #   scripts/bench-forward.sh                 # 1 GiB per run
 #   BENCH_MIB=256 scripts/bench-forward.sh   # quicker

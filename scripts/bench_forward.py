@@ -19,6 +19,7 @@ SNC = os.environ.get("SNC_BIN", str(ROOT / ".build" / "release" / "snc"))
 MIB = int(os.environ.get("BENCH_MIB", "1024"))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "8"))
 PINGS = int(os.environ.get("BENCH_PINGS", "1000"))
+SOCKS_CONNECTIONS = int(os.environ.get("BENCH_SOCKS", "1000"))
 CIPHER, MAC = "aes128-ctr", "hmac-sha2-256"
 
 SINK = r"""
@@ -61,10 +62,63 @@ while True:
 """
 
 
-def send_bytes(port, count):
-    """Sends count bytes, half-closes, waits for the sink's byte count."""
+SOURCE = r"""
+import os, signal, socket, sys
+# Sends as many bytes as the client asks for (8-byte count): the download direction.
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+chunk = os.urandom(4 << 20)
+while True:
+    c, _ = s.accept()
+    if os.fork() == 0:
+        s.close()
+        left = int.from_bytes(c.recv(8), "big")
+        while left > 0:
+            view = memoryview(chunk)[: min(left, len(chunk))]
+            c.sendall(view)
+            left -= len(view)
+        c.close()
+        os._exit(0)
+    c.close()
+"""
+
+GREETER = r"""
+import socket, sys
+# Sends one byte to every client and closes: time to first byte through SOCKS.
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(128)
+while True:
+    c, _ = s.accept(); c.sendall(b"x"); c.close()
+"""
+
+
+def socks_connect(proxy, port):
+    """A SOCKS5 CONNECT to 127.0.0.1:port through proxy (no authentication)."""
+    sock = socket.create_connection(("127.0.0.1", proxy))
+    # Without it the request waits for the delayed ACK of the greeting (40 ms).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.sendall(b"\x05\x01\x00")
+    if sock.recv(2) != b"\x05\x00":
+        raise RuntimeError("SOCKS method refused")
+    sock.sendall(b"\x05\x01\x00\x01" + socket.inet_aton("127.0.0.1") + port.to_bytes(2, "big"))
+    reply = b""
+    while len(reply) < 10:
+        part = sock.recv(10 - len(reply))
+        if not part:
+            raise RuntimeError("SOCKS proxy closed")
+        reply += part
+    if reply[1] != 0:
+        raise RuntimeError(f"SOCKS reply {reply[1]}")
+    return sock
+
+
+def send_bytes(port, count, socks_target=None):
+    """Sends count bytes, half-closes, waits for the sink's byte count
+    (through a SOCKS5 proxy on port to socks_target, if given)."""
     chunk = os.urandom(4 << 20)
-    with socket.create_connection(("127.0.0.1", port)) as sock:
+    opened = socks_connect(port, socks_target) if socks_target else socket.create_connection(("127.0.0.1", port))
+    with opened as sock:
         left = count
         while left > 0:
             view = memoryview(chunk)[: min(left, len(chunk))]
@@ -82,7 +136,7 @@ def send_bytes(port, count):
         raise RuntimeError(f"sink received {got} of {count} bytes")
 
 
-def throughput(port, total, streams):
+def throughput(port, total, streams, socks_target=None):
     """Aggregate MB/s of `streams` sender processes (no shared interpreter lock)."""
     each = total // streams
     started = time.monotonic()
@@ -91,7 +145,7 @@ def throughput(port, total, streams):
         pid = os.fork()
         if pid == 0:
             try:
-                send_bytes(port, each)
+                send_bytes(port, each, socks_target)
                 os._exit(0)
             except BaseException:
                 os._exit(1)
@@ -116,6 +170,32 @@ def round_trip(port, count):
             while got < 64:
                 got += len(sock.recv(64 - got))
         return (time.perf_counter() - started) / count * 1e6
+
+
+def download(port, count):
+    """MB/s of one connection receiving count bytes from the source."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(count.to_bytes(8, "big"))
+        got, buffer = 0, bytearray(1 << 20)
+        while True:
+            received = sock.recv_into(buffer)
+            if received == 0:
+                break
+            got += received
+    if got != count:
+        raise RuntimeError(f"received {got} of {count} bytes")
+    return count / (time.monotonic() - started) / 1e6
+
+
+def first_byte_times(proxy, port, count):
+    """Seconds for `count` sequential SOCKS connections, each until its first byte."""
+    started = time.monotonic()
+    for _ in range(count):
+        with socks_connect(proxy, port) as sock:
+            if sock.recv(1) != b"x":
+                raise RuntimeError("no first byte")
+    return time.monotonic() - started
 
 
 def listening(port, timeout=20):
@@ -201,6 +281,36 @@ def main():
             stop(proc)
         direct_rtt = min(results["ssh"]["direct"], results["snc"]["direct"])
 
+        # -L, -R and -D side by side on one snc (one session), then SOCKS setup against ssh -D.
+        greeter_port, source_port = free_port(), free_port()
+        procs.append(start(["python3", "-c", GREETER, str(greeter_port)]))
+        procs.append(start(["python3", "-c", SOURCE, str(source_port)]))
+        wait_for_port(greeter_port)
+        wait_for_port(source_port)
+        kinds_local, download_local, remote, socks_snc, socks_ssh = (free_port() for _ in range(5))
+        snc_all = start([SNC, "forward", "-F", "none", "-N", "-o", f"Ciphers={CIPHER}", "-o", f"MACs={MAC}", *common,
+                         "-L", f"{kinds_local}:127.0.0.1:{sink_port}", "-L", f"{download_local}:127.0.0.1:{source_port}",
+                         "-R", f"{remote}:127.0.0.1:{sink_port}",
+                         "-D", str(socks_snc), dest], env=env)
+        procs.append(snc_all)
+        ssh_socks = start(["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, "-D", str(socks_ssh), dest], env=env)
+        procs.append(ssh_socks)
+        for port in (kinds_local, remote, socks_snc, socks_ssh):
+            listening(port)
+        # -L and -D carry the sender's bytes from snc to the server, -R from the
+        # server to snc: "-L down" is -L in -R's direction.
+        kind_samples = {"-L": [], "-L down": [], "-R": [], "-D": []}
+        setup = {"ssh -D": [], "snc -D": []}
+        for _ in range(rounds):
+            kind_samples["-L"].append(throughput(kinds_local, total // rounds, 1))
+            kind_samples["-L down"].append(download(download_local, total // rounds))
+            kind_samples["-R"].append(throughput(remote, total // rounds, 1))
+            kind_samples["-D"].append(throughput(socks_snc, total // rounds, 1, socks_target=sink_port))
+            setup["ssh -D"].append(first_byte_times(socks_ssh, greeter_port, SOCKS_CONNECTIONS // rounds))
+            setup["snc -D"].append(first_byte_times(socks_snc, greeter_port, SOCKS_CONNECTIONS // rounds))
+        kinds = {kind: sorted(values)[len(values) // 2] for kind, values in kind_samples.items()}
+        setups = {kind: sorted(values)[len(values) // 2] / (SOCKS_CONNECTIONS // rounds) * 1e6 for kind, values in setup.items()}
+
         ssh, snc = results["ssh"], results["snc"]
         print(f"{'':28}{'ssh -L':>12}{'snc forward':>14}{'snc/ssh':>10}")
         print(f"{'1 connection (MB/s)':28}{ssh['single']:12.1f}{snc['single']:14.1f}{snc['single'] / ssh['single']:10.2f}x")
@@ -210,6 +320,12 @@ def main():
         added_ssh, added_snc = ssh["rtt"] - direct_rtt, snc["rtt"] - direct_rtt
         print(f"{'added round trip (us)':28}{added_ssh:12.1f}{added_snc:14.1f}{added_snc / added_ssh:10.2f}x"
               f"   (direct, no tunnel: {direct_rtt:.1f} us)")
+        print(f"\nsnc forward, one session, one connection (MB/s): "
+              + ", ".join(f"{kind} {value:.1f}" for kind, value in kinds.items())
+              + f"; -R/-L {kinds['-R'] / kinds['-L']:.2f}x (-R/-L down {kinds['-R'] / kinds['-L down']:.2f}x),"
+              + f" -D/-L {kinds['-D'] / kinds['-L']:.2f}x")
+        print(f"SOCKS5 setup, {SOCKS_CONNECTIONS} sequential connections, time to first byte (us): "
+              f"ssh -D {setups['ssh -D']:.1f}, snc -D {setups['snc -D']:.1f}, snc/ssh {setups['snc -D'] / setups['ssh -D']:.2f}x")
     finally:
         for proc in procs:
             stop(proc)

@@ -24,13 +24,17 @@ package struct ForwardEngine {
 
     /// Runs until the SSH connection ends; throws why.
     package func run() throws(ForwardError) {
-        guard !configuration.localForwards.isEmpty else {
-            throw .usage("no forwarding given: use -L [bind_address:]port:host:hostport or LocalForward")
+        guard !configuration.localForwards.isEmpty || !configuration.remoteForwards.isEmpty
+            || !configuration.dynamicForwards.isEmpty else {
+            throw .usage("no forwarding given: use -L [bind_address:]port:host:hostport, -R, -D or LocalForward")
         }
         // ExitOnForwardFailure: every listener is bound before we authenticate.
         var listeners: [TunnelListener] = []
         for spec in configuration.localForwards {
             listeners += try TunnelListener.bind(spec, log: log)
+        }
+        for spec in configuration.dynamicForwards {
+            listeners += try TunnelListener.bind(spec.listenSpec, service: .socks, log: log)
         }
         let connector = SSHConnector(configuration: configuration, prompter: prompter, log: log)
         let first = try connector.connect()
@@ -50,6 +54,8 @@ package struct ForwardEngine {
         }
         links.removeAll()
         listeners.removeAll()
+        // Every remote forward is granted before anything is served.
+        try workers[0].establishRemoteForwards(configuration.remoteForwards)
         let mailboxes = workers.map(\.mailbox)
         workers[0].peers = Array(mailboxes.dropFirst())
 

@@ -24,6 +24,8 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
     case serverSilent(host: String, seconds: Int)
     /// A direct-tcpip channel (for -W) was refused.
     case channelOpenFailed(target: String, reason: String)
+    /// The server refused a `-R` listen (reason nil: it just said no).
+    case remoteForwardFailed(port: UInt16, reason: String?)
     case system(SyscallError)
     case ssh(SSHError)
 
@@ -41,6 +43,8 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
         case .connectionLost(let host, let reason): "Connection to \(host) closed by remote host (\(reason))."
         case .serverSilent(let host, let seconds): "Timeout, server \(host) not responding (no reply for \(seconds)s)."
         case .channelOpenFailed(let target, let reason): "channel open to \(target) failed: \(reason)"
+        case .remoteForwardFailed(let port, let reason):
+            "remote port forwarding failed for listen port \(port)" + (reason.map { " (\($0))" } ?? "")
         case .system(let error): error.description
         case .ssh(let error): error.description
         }

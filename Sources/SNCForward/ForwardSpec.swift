@@ -18,42 +18,70 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
         self.hostPort = hostPort
     }
 
+    /// Which way a spec forwards: `-L`/LocalForward or `-R`/RemoteForward
+    /// (same syntax; a remote listen port may be 0: the server chooses).
+    package enum Kind: String, Sendable {
+        case local, remote, dynamic
+    }
+
     /// Why a spec could not be parsed.
     package struct ParseError: Error, Sendable, CustomStringConvertible {
         package let text: String
         package let reason: String
-        package var description: String { CommandLineNames.oneLine("Bad local forwarding specification '\(text)': \(reason)") }
+        package var kind = Kind.local
+        package var description: String { CommandLineNames.oneLine("Bad \(kind.rawValue) forwarding specification '\(text)': \(reason)") }
     }
 
     /// Parses ssh's `-L` argument: `[bind_address:]port:host:hostport`, with
     /// IPv6 addresses in square brackets (`[::1]:8080:[::1]:80`).
-    package init(argument text: String) throws(ParseError) {
-        let fields = try Self.split(text)
-        switch fields.count {
-        case 3:
-            try self.init(text: text, bind: nil, port: fields[0], host: fields[1], hostPort: fields[2])
-        case 4:
-            try self.init(text: text, bind: fields[0], port: fields[1], host: fields[2], hostPort: fields[3])
-        default:
-            throw ParseError(text: text, reason: "expected [bind_address:]port:host:hostport")
+    package init(argument text: String, kind: Kind = .local) throws(ParseError) {
+        do throws(ParseError) {
+            let fields = try Self.split(text)
+            switch fields.count {
+            case 3:
+                try self.init(text: text, bind: nil, port: fields[0], host: fields[1], hostPort: fields[2], kind: kind)
+            case 4:
+                try self.init(text: text, bind: fields[0], port: fields[1], host: fields[2], hostPort: fields[3], kind: kind)
+            default:
+                throw ParseError(text: text, reason: "expected [bind_address:]port:host:hostport")
+            }
+        } catch {
+            var failure = error
+            failure.kind = kind
+            throw failure
         }
     }
 
     /// Parses ssh_config's `LocalForward [bind_address:]port host:hostport`.
-    package init(localForward listen: String, _ target: String) throws(ParseError) {
+    /// Parses ssh_config's `LocalForward [bind_address:]port host:hostport`
+    /// (and RemoteForward's, with `kind: .remote`).
+    package init(localForward listen: String, _ target: String, kind: Kind = .local) throws(ParseError) {
         let text = "\(listen) \(target)"
-        let listenFields = try Self.split(listen)
-        let targetFields = try Self.split(target)
-        guard targetFields.count == 2, (1...2).contains(listenFields.count) else {
-            throw ParseError(text: text, reason: "expected [bind_address:]port host:hostport")
+        do throws(ParseError) {
+            let listenFields = try Self.split(listen)
+            let targetFields = try Self.split(target)
+            guard targetFields.count == 2, (1...2).contains(listenFields.count) else {
+                throw ParseError(text: text, reason: "expected [bind_address:]port host:hostport")
+            }
+            try self.init(
+                text: text, bind: listenFields.count == 2 ? listenFields[0] : nil, port: listenFields.last ?? "",
+                host: targetFields[0], hostPort: targetFields[1], kind: kind)
+        } catch {
+            var failure = error
+            failure.kind = kind
+            throw failure
         }
-        try self.init(
-            text: text, bind: listenFields.count == 2 ? listenFields[0] : nil, port: listenFields.last ?? "",
-            host: targetFields[0], hostPort: targetFields[1])
     }
 
-    private init(text: String, bind: String?, port: String, host: String, hostPort: String) throws(ParseError) {
-        guard let listenPort = Self.port(port) else { throw ParseError(text: text, reason: "bad listen port '\(port)'") }
+    private init(text: String, bind: String?, port: String, host: String, hostPort: String, kind: Kind) throws(ParseError) {
+        let listenPort: UInt16
+        if kind == .remote && port == "0" {
+            listenPort = 0
+        } else if let parsed = Self.port(port) {
+            listenPort = parsed
+        } else {
+            throw ParseError(text: text, reason: "bad listen port '\(port)'")
+        }
         guard let targetPort = Self.port(hostPort) else { throw ParseError(text: text, reason: "bad host port '\(hostPort)'") }
         guard !host.isEmpty else { throw ParseError(text: text, reason: "missing host") }
         // `-G` would print a control character as extra config lines, and
@@ -69,7 +97,7 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A port number or a service name (`ssh` = 22), as ssh's a2port accepts.
-    private static func port(_ text: String) -> UInt16? {
+    static func port(_ text: String) -> UInt16? {
         if let number = Int(text) { return (1...65535).contains(number) ? UInt16(number) : nil }
         return Port(text).map(\.number)
     }
@@ -79,7 +107,7 @@ package struct ForwardSpec: Sendable, Hashable, CustomStringConvertible {
     /// runs to the first ']', which must end the field; other brackets are
     /// plain characters. Works on bytes: a ':' followed by a combining mark
     /// is one Swift `Character`, which a Character split would not see.
-    private static func split(_ text: String) throws(ParseError) -> [String] {
+    static func split(_ text: String) throws(ParseError) -> [String] {
         let colon = UInt8(ascii: ":"), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
         let bytes = Array(text.utf8)
         var fields: [String] = []

@@ -25,6 +25,8 @@ package struct HostConfiguration: Sendable {
     package let serverAliveInterval: Int
     package let serverAliveCountMax: Int
     package let localForwards: [ForwardSpec]
+    package let remoteForwards: [ForwardSpec]
+    package let dynamicForwards: [DynamicForwardSpec]
     package let hashKnownHosts: Bool
     /// GlobalKnownHostsFile: read, never written (empty for "none").
     package let globalKnownHostsFiles: [String]
@@ -55,6 +57,8 @@ package struct HostConfiguration: Sendable {
         package var configFile: String?
         package var options: [String] = []
         package var forwards: [ForwardSpec] = []
+        package var remoteForwards: [ForwardSpec] = []
+        package var dynamicForwards: [DynamicForwardSpec] = []
         /// Files to read instead of /etc/ssh/ssh_config (tests use this to stay hermetic).
         package var systemConfigFile: String = "/etc/ssh/ssh_config"
 
@@ -92,6 +96,8 @@ package struct HostConfiguration: Sendable {
         if let user = options.user { try CommandLineNames.validate(user: user) }
         if options.port == nil { options.port = commandLine.port }
         options.localForwards.insert(contentsOf: commandLine.forwards, at: 0)
+        options.remoteForwards.insert(contentsOf: commandLine.remoteForwards, at: 0)
+        options.dynamicForwards.insert(contentsOf: commandLine.dynamicForwards, at: 0)
 
         switch commandLine.configFile {
         case "none"?:
@@ -135,6 +141,8 @@ package struct HostConfiguration: Sendable {
             serverAliveInterval: options.serverAliveInterval ?? (batchMode ? 300 : 0),
             serverAliveCountMax: options.serverAliveCountMax ?? 3,
             localForwards: options.localForwards,
+            remoteForwards: options.remoteForwards,
+            dynamicForwards: options.dynamicForwards,
             hashKnownHosts: options.hashKnownHosts ?? false,
             globalKnownHostsFiles: globalKnownHosts,
             // ssh lowercases the alias as it lowercases host names.
@@ -238,7 +246,10 @@ package struct HostConfiguration: Sendable {
             "numberofpasswordprompts \(numberOfPasswordPrompts)",
         ]
         if let hostKeyAlias { lines.append("hostkeyalias \(hostKeyAlias)") }
+        // ssh -G's order: dynamic, local, remote.
+        lines += dynamicForwards.map { "dynamicforward \($0.configDescription)" }
         lines += localForwards.map { "localforward \($0.configDescription)" }
+        lines += remoteForwards.map { "remoteforward \($0.configDescription)" }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -5,35 +5,56 @@ import Glibc
 /// when the endpoint goes away) or snc's own stdin/stdout (borrowed: snc
 /// never closes them).
 struct LocalEndpoint: ~Copyable {
-    let readDescriptor: CInt
-    let writeDescriptor: CInt
-    private let ownsSocket: Bool
-
-    /// Takes over an accepted socket.
-    init(socket: consuming Socket) {
-        let descriptor = socket.release()
-        readDescriptor = descriptor
-        writeDescriptor = descriptor
-        ownsSocket = true
-        outputWasNonBlocking = false
+    enum Kind: Equatable {
+        /// A connection accepted on a local listener; snc owns it.
+        case socket
+        /// stdin and stdout (`-W`, `connect --via`); borrowed.
+        case standardIO
     }
 
-    /// stdout's O_NONBLOCK before the tunnel set it: put back before stdout
-    /// is ended, since the pipe's open file is shared with other processes.
-    private let outputWasNonBlocking: Bool
+    let kind: Kind
+    let readDescriptor: CInt
+    let writeDescriptor: CInt
+    /// Whether a second read (write) after one poll(2) readiness could block:
+    /// stdin and stdout keep the O_NONBLOCK flag they came with, because it
+    /// belongs to a file description snc shares with other processes (the
+    /// netcat relay's rule), so a blocking one gets one call per readiness.
+    let readMayBlock: Bool
+    let writeMayBlock: Bool
 
-    /// stdin and stdout, borrowed.
-    init(standardIO: Void, outputWasNonBlocking: Bool) {
+    /// Takes over an accepted, non-blocking socket.
+    init(socket: consuming Socket) {
+        let descriptor = socket.release()
+        kind = .socket
+        readDescriptor = descriptor
+        writeDescriptor = descriptor
+        readMayBlock = false
+        writeMayBlock = false
+    }
+
+    /// stdin and stdout, borrowed, in whatever blocking mode they are.
+    init(standardIO: Void) {
+        kind = .standardIO
         readDescriptor = STDIN_FILENO
         writeDescriptor = STDOUT_FILENO
-        ownsSocket = false
-        self.outputWasNonBlocking = outputWasNonBlocking
+        readMayBlock = Self.mayBlock(STDIN_FILENO)
+        writeMayBlock = Self.mayBlock(STDOUT_FILENO)
+    }
+
+    /// Regular files never block; anything else does unless O_NONBLOCK is set.
+    private static func mayBlock(_ descriptor: CInt) -> Bool {
+        if (try? Descriptor.kind(of: descriptor)) == .regularFile { return false }
+        return !((try? Descriptor.isNonBlocking(descriptor)) ?? false)
     }
 
     deinit {
         // Linux frees the descriptor even when close fails with EINTR: never retry.
-        if ownsSocket { _ = Glibc.close(readDescriptor) }
+        if kind == .socket { _ = Glibc.close(readDescriptor) }
     }
+
+    /// Whether reading and writing go through different descriptors, each
+    /// polled for its own direction.
+    var pollsSeparately: Bool { readDescriptor != writeDescriptor }
 
     /// Wraps `read(2)`; `.done(0)` is end of stream.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
@@ -42,7 +63,7 @@ struct LocalEndpoint: ~Copyable {
 
     /// Wraps `send(2)` with MSG_NOSIGNAL for sockets, `write(2)` for stdout.
     func write(_ buffer: UnsafeRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
-        if ownsSocket {
+        if kind == .socket {
             let descriptor = writeDescriptor
             return try retryingNonBlocking("send") { Glibc.send(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL)) }
         }
@@ -55,20 +76,29 @@ struct LocalEndpoint: ~Copyable {
     /// socket is shut down, terminals and files are left alone) while stdin
     /// may still be sent.
     func finishWriting() {
-        if ownsSocket {
+        switch kind {
+        case .socket:
             _ = Glibc.shutdown(writeDescriptor, CInt(SHUT_WR))
-            return
+        case .standardIO:
+            guard let descriptorKind = try? Descriptor.kind(of: writeDescriptor) else { return }
+            Descriptor.endOutput(writeDescriptor, kind: descriptorKind)
         }
-        guard let kind = try? Descriptor.kind(of: writeDescriptor) else { return }
-        try? Descriptor.setNonBlocking(writeDescriptor, outputWasNonBlocking)
-        Descriptor.endOutput(writeDescriptor, kind: kind)
+    }
+
+    /// A non-blocking connect's outcome once poll says writable: 0 or the
+    /// errno it failed with (`getsockopt(SO_ERROR)`).
+    var pendingError: CInt {
+        var value: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        if Glibc.getsockopt(readDescriptor, SOL_SOCKET, SO_ERROR, &value, &length) == -1 { return errno }
+        return value
     }
 
     /// The far side refused the channel: make close(2) send a reset (SO_LINGER
     /// 0), so the local client sees "Connection reset" at once rather than an
     /// orderly end that looks like an empty answer.
     func resetOnClose() {
-        guard ownsSocket else { return }
+        guard kind == .socket else { return }
         var value = linger(l_onoff: 1, l_linger: 0)
         _ = Glibc.setsockopt(writeDescriptor, SOL_SOCKET, SO_LINGER, &value, socklen_t(MemoryLayout<linger>.size))
     }

@@ -40,3 +40,16 @@ final class RelayBuffer {
         if head == tail { head = 0; tail = 0 }
     }
 }
+
+extension RelayBuffer {
+    /// Adds `bytes` at the tail (SOCKS replies, bytes read with a request);
+    /// false when they do not fit, which a handshake's few bytes always do
+    /// in a fresh buffer.
+    func append(_ bytes: [UInt8]) -> Bool {
+        let space = writable
+        guard space.count >= bytes.count else { return false }
+        bytes.withUnsafeBytes { space.copyMemory(from: $0) }
+        didWrite(bytes.count)
+        return true
+    }
+}

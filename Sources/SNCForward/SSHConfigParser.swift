@@ -182,6 +182,25 @@ package struct SSHConfigParser {
                 throw fail(error.description)
             }
             if active { options.localForwards.append(spec) }
+        case "remoteforward":
+            guard arguments.count >= 2, !arguments[1].isEmpty else { throw fail("Missing target argument.") }
+            if arguments.count > 2 { throw fail("keyword \(keyword) extra arguments at end of line") }
+            let spec: ForwardSpec
+            do {
+                spec = try ForwardSpec(localForward: arguments[0], arguments[1], kind: .remote)
+            } catch {
+                throw fail(error.description)
+            }
+            if active { options.remoteForwards.append(spec) }
+        case "dynamicforward":
+            try single()
+            let spec: DynamicForwardSpec
+            do {
+                spec = try DynamicForwardSpec(argument: first)
+            } catch {
+                throw fail(error.description)
+            }
+            if active { options.dynamicForwards.append(spec) }
         case "ciphers", "macs":
             try single()
             guard active else { return }

@@ -1,7 +1,7 @@
 /// The ssh_config(5) settings snc understands, as gathered for one host
 /// from the command line (`-o`, `-p`, `-l`, `-i`, `-L`) and the config files.
 /// A nil field was never set; the first value set wins, as in OpenSSH,
-/// except IdentityFile and LocalForward, which accumulate.
+/// except IdentityFile and the forwards, which accumulate.
 package struct SSHOptions: Sendable, Equatable {
     package var hostName: String?
     package var user: String?
@@ -15,6 +15,8 @@ package struct SSHOptions: Sendable, Equatable {
     package var serverAliveInterval: Int?
     package var serverAliveCountMax: Int?
     package var localForwards: [ForwardSpec] = []
+    package var remoteForwards: [ForwardSpec] = []
+    package var dynamicForwards: [DynamicForwardSpec] = []
     package var hashKnownHosts: Bool?
     package var globalKnownHostsFiles: [String]?
     package var hostKeyAlias: String?

@@ -1,6 +1,5 @@
 import SNCSSH
 import SNCSocket
-import Glibc
 
 /// `ssh -W host:port` (and what `snc connect --via` runs): stdin and stdout
 /// through one direct-tcpip channel, until both directions have ended.
@@ -24,16 +23,11 @@ package struct StdioTunnel {
         let first = try connector.connect()
         let worker = try TunnelWorker(
             link: first.link, settings: settings, log: log, hostName: configuration.hostName, listeners: [], stop: StopSignal())
-        // ssh -W puts stdin/stdout in non-blocking mode for its loop and restores them after.
-        let stdinWasNonBlocking = (try? Descriptor.isNonBlocking(STDIN_FILENO)) ?? false
-        let stdoutWasNonBlocking = (try? Descriptor.isNonBlocking(STDOUT_FILENO)) ?? false
-        try? Descriptor.setNonBlocking(STDIN_FILENO, true)
-        try? Descriptor.setNonBlocking(STDOUT_FILENO, true)
-        defer {
-            try? Descriptor.setNonBlocking(STDIN_FILENO, stdinWasNonBlocking)
-            try? Descriptor.setNonBlocking(STDOUT_FILENO, stdoutWasNonBlocking)
-        }
-        try worker.runStandardIO(host: host, port: port, outputWasNonBlocking: stdoutWasNonBlocking)
+        // stdin and stdout keep their blocking mode: O_NONBLOCK belongs to
+        // the open file description, which the shell and the processes at the
+        // pipe's other end share, and one that snc changed would make their
+        // reads and writes fail with EAGAIN (the netcat relay's rule too).
+        try worker.runStandardIO(host: host, port: port)
     }
 }
 

@@ -1,5 +1,6 @@
 import SNCSSH
 import SNCSocket
+import Synchronization
 
 /// One tunnelled connection: a local endpoint relayed both ways through
 /// its own direct-tcpip channel, with a bounded buffer per direction.
@@ -9,8 +10,9 @@ final class TunnelConnection {
     var local: LocalEndpoint
     /// Where the server should connect, and who connected to us (the
     /// direct-tcpip "originator", RFC 4254 §7.2).
-    let targetHost: String
-    let targetPort: UInt16
+    /// For a SOCKS connection, known once the client's request is read.
+    var targetHost: String
+    var targetPort: UInt16
     let originator: SocketAddress?
     var channel: SSHChannel?
 
@@ -18,14 +20,19 @@ final class TunnelConnection {
     let toRemote: RelayBuffer
     let toLocal: RelayBuffer
 
-    /// Local side sent EOF (read returned 0).
-    var localReadClosed = false
-    /// Channel EOF has been sent to the server.
-    var eofSent = false
-    /// The server sent channel EOF.
-    var remoteReadClosed = false
-    /// The local socket has been half-closed for writing.
-    var localWriteClosed = false
+    /// Local → channel: `open` while the local side may still send,
+    /// `draining` once it ended and staged bytes still go to the channel,
+    /// `closed` once channel EOF has been sent to the server.
+    var toRemoteState: DirectionState = .open
+    /// Channel → local: `open` while the server may still send, `draining`
+    /// after its EOF while staged bytes are written locally, `closed` once
+    /// the local side was told (socket shut down, stdout ended).
+    var toLocalState: DirectionState = .open
+
+    /// What must happen before bytes are relayed; nil once they are.
+    var setup: TunnelSetup?
+    /// When an unfinished SOCKS handshake or local connect is given up.
+    var setupDeadline: Deadline?
 
     /// poll(2) said the local endpoint is readable / writable.
     var localReadable = true
@@ -44,11 +51,29 @@ final class TunnelConnection {
         self.originator = originator
         toRemote = RelayBuffer(capacity: bufferSize)
         toLocal = RelayBuffer(capacity: bufferSize)
+        // A blocking stdin or stdout is touched only after poll says it is ready.
+        localReadable = !self.local.readMayBlock
+        localWritable = !self.local.writeMayBlock
+    }
+
+    /// Bytes move between the local side and an open channel.
+    var isRelaying: Bool { channel != nil && setup == nil }
+
+    /// Waiting for more of a SOCKS request.
+    var isReadingHandshake: Bool {
+        if case .socksHandshake = setup { return true }
+        return false
+    }
+
+    /// Waiting for the local connect of a `-R` connection.
+    var isConnectingLocally: Bool {
+        if case .connectingLocally = setup { return true }
+        return false
     }
 
     /// Both directions are finished and every byte delivered.
     var isFinished: Bool {
-        eofSent && localWriteClosed
+        toRemoteState == .closed && toLocalState == .closed
     }
 
     /// The direct-tcpip open message: string host, uint32 port, string
@@ -69,4 +94,11 @@ final class TunnelConnection {
         uint32(UInt32(originator?.port ?? 0))
         return message
     }
+}
+
+extension TunnelConnection {
+    private static let counter = Atomic<Int>(2)
+
+    /// Channel numbers for messages, unique across workers (ssh's first forwarded channel is usually 2 or 3).
+    static func nextID() -> Int { counter.add(1, ordering: .relaxed).oldValue }
 }

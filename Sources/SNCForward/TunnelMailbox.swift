@@ -8,6 +8,7 @@ struct TunnelHandoff: Sendable {
     let descriptor: CInt
     let peer: SocketAddress
     let spec: ForwardSpec
+    let service: TunnelListener.Service
     let id: Int
 }
 

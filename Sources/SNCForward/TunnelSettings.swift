@@ -28,5 +28,10 @@ package struct TunnelSettings: Sendable {
     package var serverAliveInterval = 0
     package var serverAliveCountMax = 3
 
+    /// How long a SOCKS client may take to send its whole request, and a
+    /// `-R` connection's local connect may take, before it is dropped: a
+    /// stalled client must not hold its descriptor and slot for ever.
+    package var setupTimeoutMilliseconds = 10_000
+
     package init() {}
 }

@@ -32,8 +32,6 @@ package enum UnsupportedKeyword {
             Rule(name: "ProxyCommand", slot: "proxycommand", raw: true, values: nil, off: ["none"],
                  blockedBy: ["proxyjump": false]),
             Rule(name: "CertificateFile", slot: "certificatefile", raw: false, values: nil, off: []),
-            Rule(name: "RemoteForward", slot: "remoteforward", raw: false, values: nil, off: []),
-            Rule(name: "DynamicForward", slot: "dynamicforward", raw: false, values: nil, off: []),
             Rule(name: "ControlMaster", slot: "controlmaster", raw: false,
                  values: ["yes", "no", "true", "false", "ask", "auto", "autoask"], off: ["no", "false"]),
             Rule(name: "ControlPath", slot: "controlpath", raw: false, values: nil, off: ["none"]),

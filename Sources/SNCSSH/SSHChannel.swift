@@ -7,7 +7,7 @@ import SNCSocket
 /// its channels is alive. Like the session, it belongs to one thread.
 package final class SSHChannel {
     private let session: SSHSession
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private var freed = false
 
     init(session: SSHSession, handle: OpaquePointer) {

@@ -25,6 +25,9 @@ package struct SSHError: Error, Sendable, CustomStringConvertible {
             || code == LIBSSH2_ERROR_BAD_SOCKET
     }
 
+    /// The server refused a global request (a remote forward's `tcpip-forward`).
+    package var isRequestDenied: Bool { code == LIBSSH2_ERROR_REQUEST_DENIED }
+
     /// The far side refused a channel (`SSH_MSG_CHANNEL_OPEN_FAILURE`).
     package var isChannelOpenFailure: Bool { code == LIBSSH2_ERROR_CHANNEL_FAILURE }
 

@@ -6,18 +6,27 @@ import SNCSocket
 struct ForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forward",
-        abstract: "Forward local ports through an SSH server, like ssh -N -L.",
+        abstract: "Forward ports through an SSH server, like ssh -N -L, -R and -D.",
         discussion: """
             Each [BIND_ADDRESS:]PORT:HOST:HOSTPORT listens on PORT (127.0.0.1 unless a bind \
             address is given; '*' or an empty address listens on every interface) and connects \
             every accepted connection to HOST:HOSTPORT as seen from SSHHOST. Keys, known_hosts \
             and ~/.ssh/config are read as OpenSSH reads them. With no forwarding on the command \
-            line, the host's LocalForward lines are used.
+            line, the host's LocalForward, RemoteForward and DynamicForward lines are used. \
+            -R asks SSHHOST to listen on PORT (port 0: the server chooses and snc prints it) and \
+            connects each connection to HOST:HOSTPORT from this side; -D serves SOCKS4, SOCKS4a \
+            and SOCKS5 CONNECT on PORT.
             """
     )
 
     @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("Forward a local port: [BIND_ADDRESS:]PORT:HOST:HOSTPORT (repeatable).", valueName: "spec"))
     var localForwards: [String] = []
+
+    @Option(name: .customShort("R", allowingJoined: true), help: ArgumentHelp("Forward a port of the server: [BIND_ADDRESS:]PORT:HOST:HOSTPORT (repeatable).", valueName: "spec"))
+    var remoteForwards: [String] = []
+
+    @Option(name: .customShort("D", allowingJoined: true), help: ArgumentHelp("SOCKS4/4a/5 proxy through the server on [BIND_ADDRESS:]PORT (repeatable).", valueName: "spec"))
+    var dynamicForwards: [String] = []
 
     @Option(name: .customShort("p", allowingJoined: true), help: ArgumentHelp("Port of the SSH server.", valueName: "port"))
     var port: String?
@@ -56,8 +65,8 @@ struct ForwardCommand: ParsableCommand {
         guard !operands.isEmpty else { throw ValidationError("missing [USER@]SSHHOST") }
         guard (1...64).contains(sessions) else { throw ValidationError("--sessions must be between 1 and 64") }
         if let port, Port(port) == nil { throw ValidationError("Bad port '\(port)'") }
-        if stdioTarget != nil && (!localForwards.isEmpty || operands.count > 1) {
-            throw ValidationError("-W cannot be combined with local forwards")
+        if stdioTarget != nil && (!localForwards.isEmpty || !remoteForwards.isEmpty || !dynamicForwards.isEmpty || operands.count > 1) {
+            throw ValidationError("-W cannot be combined with forwards")
         }
     }
 
@@ -72,6 +81,14 @@ struct ForwardCommand: ParsableCommand {
                 throw Diagnostics.failure(error.description, code: .usage)
             }
         }
+        var remotes: [ForwardSpec] = []
+        var dynamics: [DynamicForwardSpec] = []
+        do {
+            for text in remoteForwards { remotes.append(try ForwardSpec(argument: text, kind: .remote)) }
+            for text in dynamicForwards { dynamics.append(try DynamicForwardSpec(argument: text)) }
+        } catch {
+            throw Diagnostics.failure(error.description, code: .usage)
+        }
         var commandLine = HostConfiguration.CommandLine(destination: operands[operands.count - 1])
         commandLine.port = port.flatMap { Port($0)?.number }
         commandLine.user = login
@@ -79,6 +96,8 @@ struct ForwardCommand: ParsableCommand {
         commandLine.configFile = configFile
         commandLine.options = options
         commandLine.forwards = forwards
+        commandLine.remoteForwards = remotes
+        commandLine.dynamicForwards = dynamics
         let configuration: HostConfiguration
         do {
             configuration = try HostConfiguration.resolve(commandLine)

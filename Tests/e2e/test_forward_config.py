@@ -180,7 +180,7 @@ def test_quoting_matches_ssh_G(snc, tmp_path, case):
 # none, ControlPath none vanish from its output; the others print their default).
 IN_FORCE = {
     "proxyjump": lambda v: True, "proxycommand": lambda v: True, "certificatefile": lambda v: True,
-    "remoteforward": lambda v: True, "dynamicforward": lambda v: True, "controlpath": lambda v: True,
+    "controlpath": lambda v: True,
     "controlmaster": lambda v: v != "false", "gatewayports": lambda v: v != "no",
     "clearallforwardings": lambda v: v != "no", "addressfamily": lambda v: v != "any",
     "tunnel": lambda v: v != "false", "bindaddress": lambda v: True, "bindinterface": lambda v: True,
