@@ -6,7 +6,13 @@
 # Usage: scripts/bench-netcat.sh [GIB]      (default 4; fractions allowed, e.g. 0.5)
 # Environment: SNC_BIN (default .build/release/snc), BENCH_RUNS (runs per tool,
 # best one kept; default 1), BENCH_TOOLS (default "snc nc ncat socat"),
-# BENCH_PRODUCER ("splice", the default, or "head" for `head -c` from /dev/zero).
+# BENCH_PRODUCER ("splice", the default, or "head" for `head -c` from /dev/zero),
+# BENCH_EXEC_GIB (the echo case below; default 1, 0 skips it).
+#
+# The echo case: `snc listen --exec /bin/cat` against `ncat -l -e /bin/cat`,
+# in the same run; a client sends BENCH_EXEC_GIB GiB and reads the echo back
+# at the same time. Both hand the socket to cat, so cat and the kernel do
+# the work; the ratio shows that snc adds nothing on the way.
 #
 # The producer splices /dev/zero into the pipe 1 MiB at a time and the consumer
 # splices the pipe to /dev/null and counts the bytes, so both cost little and
@@ -23,10 +29,13 @@ tools="${BENCH_TOOLS:-snc nc ncat socat}"
 producer="${BENCH_PRODUCER:-splice}"
 [[ -x "$snc" ]] || { echo "bench: $snc not found; build with: swift build -c release" >&2; exit 1; }
 
-exec python3 - "$gib" "$snc" "$runs" "$tools" "$producer" <<'PYTHON'
-import os, socket, subprocess, sys, time
+exec_gib="${BENCH_EXEC_GIB:-1}"
+
+exec python3 - "$gib" "$snc" "$runs" "$tools" "$producer" "$exec_gib" <<'PYTHON'
+import os, socket, subprocess, sys, threading, time
 
 gib, snc, runs, tools, producer_kind = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
+exec_total = int(float(sys.argv[6]) * (1 << 30))
 total = int(gib * (1 << 30))
 
 PRODUCER = r'''
@@ -123,4 +132,46 @@ for tool, (elapsed, cpu) in results.items():
     rate = total / elapsed / 1e6
     ratio = f"{(reference[0] / elapsed):.2f}" if reference else "-"
     print(f"{tool:<8}{rate:>10.0f}{cpu / (total / (1 << 30)):>12.2f}{ratio:>8}")
+
+def echo_run(listen_argv, port):
+    """Sends exec_total bytes to an echoing listener while reading them back; returns seconds."""
+    listener = subprocess.Popen(listen_argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_listening(port, time.monotonic() + 10)
+    block = bytes(1 << 20)
+    start = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as client:
+        def send():
+            left = exec_total
+            while left > 0:
+                left -= client.send(block[:min(left, len(block))])
+            client.shutdown(socket.SHUT_WR)
+        sender = threading.Thread(target=send)
+        sender.start()
+        buffer = bytearray(1 << 20)
+        received = 0
+        while True:
+            count = client.recv_into(buffer)
+            if count == 0:
+                break
+            received += count
+        sender.join()
+    elapsed = time.monotonic() - start
+    status = listener.wait(timeout=30)
+    if received != exec_total or status:
+        raise SystemExit(f"bench: echo through {listen_argv[0]} returned {received} of {exec_total} bytes (exit {status})")
+    return elapsed
+
+if exec_total > 0:
+    print(f"\necho of {exec_total / (1 << 30):g} GiB through a listener running /bin/cat, best of {runs}", flush=True)
+    echo = {}
+    for name in ("snc", "ncat"):
+        def argv(port):
+            if name == "snc":
+                return [snc, "listen", "-n", "127.0.0.1", str(port), "--exec", "/bin/cat"]
+            return ["ncat", "-l", "127.0.0.1", str(port), "-e", "/bin/cat"]
+        echo[name] = min(echo_run(argv(port), port) for port in (free_port() for _ in range(runs)))
+    print(f"{'tool':<8}{'MB/s':>10}")
+    for name, elapsed in echo.items():
+        print(f"{name:<8}{exec_total / elapsed / 1e6:>10.0f}")
+    print(f"snc --exec / ncat -e: {echo['ncat'] / echo['snc']:.2f}x")
 PYTHON

@@ -33,12 +33,19 @@ package struct Connector {
             // The `-s` path is snc's own file, made by bind(2): it goes with the session.
             defer { if let source = options.sourceAddress, !source.hasPrefix("@") { _ = unlink(source) } }
             reporter.info("Connection to \(path) succeeded!")
+            if options.session.verifies {
+                return VerifiedRelay.run(socket: socket, local: local, options: options.session, peerName: path, reporter: reporter)
+            }
             return Relay.run(socket: socket, local: local, options: options.session, log: log,
                              peerName: path, datagram: datagram)
         case .internet(let host, let ranges):
             guard let port = ranges.first?.lower else { return .completed }
             let connected = try connect(host: host, port: port)
             let peerName = "\(connected.address.host) port \(port) (\(options.network.transport.rawValue))"
+            if options.session.verifies {
+                return VerifiedRelay.run(socket: connected.socket, local: local, options: options.session, peerName: peerName,
+                                         reporter: reporter)
+            }
             return Relay.run(socket: connected.socket, local: local, options: options.session, log: log,
                              peerName: peerName, datagram: datagram)
         }
@@ -123,7 +130,7 @@ package struct Connector {
         }
     }
 
-    private func connectUnix(path: String) throws(NetcatError) -> Socket {
+    func connectUnix(path: String) throws(NetcatError) -> Socket {
         guard let address = SocketAddress(unixPath: path) else {
             throw .unixConnectFailed(path: path, error: SyscallError("connect", code: ENAMETOOLONG))
         }

@@ -28,6 +28,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
     case noOpenPort
     /// Any other system call failure (socket, poll...).
     case system(SyscallError)
+    /// `--verify` found the data truncated, altered or unframed.
+    case verifyFailed(VerifyFailure)
 
     package var description: String {
         switch self {
@@ -55,6 +57,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
             ""
         case .system(let error):
             error.description
+        case .verifyFailed(let failure):
+            failure.description
         }
     }
 

@@ -67,6 +67,9 @@ struct ConnectCommand: ParsableCommand {
 
     func run() throws {
         if let via {
+            if let option = netcat.programOption ?? (netcat.verify ? "--verify" : nil) {
+                throw Diagnostics.failure("cannot use --via and \(option)", code: .usage)
+            }
             try runThroughSSH(via: via)
             return
         }
@@ -75,6 +78,10 @@ struct ConnectCommand: ParsableCommand {
             options = try connectOptions()
         } catch {
             throw Diagnostics.failure(error.message, code: .usage)
+        }
+        if let program = options.session.program {
+            try ProgramExit.run { try Connector(options: options, reporter: netcat.reporter).runProgram(program) }
+            return
         }
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
             try Connector(options: options, reporter: netcat.reporter).run(local: LocalStreams())
@@ -102,6 +109,9 @@ struct ConnectCommand: ParsableCommand {
                 throw NetcatUsageError("cannot use a port range or several ports without -z")
             }
             endpoint = .internet(host: host, ports: ranges)
+        }
+        if scan, let option = netcat.programOption ?? (netcat.verify ? "--verify" : nil) {
+            throw NetcatUsageError("cannot use -z and \(option)")
         }
         var options = ConnectOptions(endpoint: endpoint)
         options.network = network
