@@ -7,11 +7,12 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import threading
 import time
 
 from conftest import free_port, run, sha256, wait_for_listen
-from netcat_fixture import MIB, wait_exit
+from netcat_fixture import MIB, recv_all, wait_exit
 
 HEADER = b"snc-verify 1\n"
 
@@ -79,18 +80,21 @@ def test_plain_nc_sender_is_reported(snc, procs, tmp_path):
                         r"header: the peer does not use --verify\n", listener.stderr.read().decode())
 
 
-def test_plain_nc_receiver_sees_header_and_trailer(snc, procs):
+def test_plain_receiver_sees_header_and_trailer(snc, procs):
     """Only the sender uses --verify: a plain receiver gets the framing around the data, in the open."""
     data = os.urandom(100_000)
-    port = free_port()
-    receiver = procs.start(["nc", "-l", "127.0.0.1", port])
-    wait_for_listen(port)
-    result = run([snc, "--verify", "127.0.0.1", port], input=data, timeout=30)
-    got = receiver.stdout.read()
-    wait_exit(receiver, 10)
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        server.settimeout(10)
+        sender = procs.start([snc, "--verify", "127.0.0.1", server.getsockname()[1]], stdin=subprocess.PIPE)
+        sender.stdin.write(data)
+        sender.stdin.close()
+        connection, _ = server.accept()
+        with connection:
+            got = recv_all(connection, timeout=30)
     assert got == HEADER + data + trailer(data)
-    # The sender heard nothing framed back (nc sent nothing): reported as a truncated stream.
-    assert result.returncode == 1 and b"without its SHA-256 trailer" in result.stderr
+    # The receiver sent nothing back, not even an empty framed stream: reported as truncated.
+    assert wait_exit(sender, 10) == 1
+    assert b"ended after 0 bytes without its SHA-256 trailer" in sender.stderr.read()
 
 
 def flipping_relay(listen_sock: socket.socket, target_port: int, flip_at: int):
