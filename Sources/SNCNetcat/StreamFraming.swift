@@ -2,7 +2,7 @@
 /// `--verify` header and trailer, strip and check them, or end a terminal's
 /// input. `take` may hold bytes back; `finish` runs once at the source's
 /// end and releases whatever it still owes the sink.
-protocol StreamFraming {
+package protocol StreamFraming {
     mutating func take(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8])
     mutating func finish(into output: inout [UInt8])
 }

@@ -5,9 +5,9 @@ import Crypto
 /// may be the trailer) and, at the end, compares. When the stream turns out
 /// not to be framed or to be cut short, the held bytes are data after all
 /// and are released: nothing received is lost.
-struct VerifyReceiver: StreamFraming {
+package struct VerifyReceiver: StreamFraming {
     /// What the end of the stream showed.
-    enum Verdict: Equatable {
+    package enum Verdict: Equatable {
         case verified(bytes: Int, digest: String)
         case mismatch(bytes: Int, received: String, sent: String)
         /// The header came, the trailer did not: the stream was cut short.
@@ -27,9 +27,11 @@ struct VerifyReceiver: StreamFraming {
     private var tail: [UInt8] = []
     /// Data bytes released to the output (header and trailer excluded).
     private var dataBytes = 0
-    private(set) var verdict: Verdict?
+    package private(set) var verdict: Verdict?
 
-    mutating func take(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    package init() {}
+
+    package mutating func take(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         var rest = bytes[...]
         if case .header(var seen) = stage {
             let needed = VerifyTrailer.header.count - seen.count
@@ -69,7 +71,7 @@ struct VerifyReceiver: StreamFraming {
         tail.append(contentsOf: rest.dropFirst(fromRest))
     }
 
-    mutating func finish(into output: inout [UInt8]) {
+    package mutating func finish(into output: inout [UInt8]) {
         guard verdict == nil else { return }
         switch stage {
         case .header(let seen):

@@ -2,17 +2,19 @@ import Crypto
 
 /// The sending side of `--verify`: the header first, every byte hashed on
 /// its way out, and the trailer with the SHA-256 once the source has ended.
-struct VerifySender: StreamFraming {
+package struct VerifySender: StreamFraming {
     private var hasher = SHA256()
     private var headerSent = false
 
-    mutating func take(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    package init() {}
+
+    package mutating func take(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
         sendHeader(into: &output)
         hasher.update(bufferPointer: bytes)
         output.append(contentsOf: bytes)
     }
 
-    mutating func finish(into output: inout [UInt8]) {
+    package mutating func finish(into output: inout [UInt8]) {
         sendHeader(into: &output)
         output.append(contentsOf: VerifyTrailer.trailer(digest: hasher.finalize()))
     }
