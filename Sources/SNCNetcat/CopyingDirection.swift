@@ -80,7 +80,10 @@ final class CopyingDirection<Framing: StreamFraming> {
                 Result { () throws(SyscallError) in try Descriptor.write(sink, UnsafeRawBufferPointer(rebasing: raw[offset...])) }
             }.get()
         } catch {
+            // Nothing more can reach the sink: the direction is over (its
+            // source is not read further, and the framing owes nothing more).
             writeFailure = error
+            sourceEnded = true
             return true
         }
         guard case .done(let count) = result else { return false }
