@@ -32,7 +32,11 @@ let package = Package(
         ),
         .target(
             name: "SNCNetcat",
-            dependencies: ["SNCSocket", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: [
+                "SNCSocket",
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "SNCSocket",

@@ -6,7 +6,14 @@
 # Usage: scripts/bench-netcat.sh [GIB]      (default 4; fractions allowed, e.g. 0.5)
 # Environment: SNC_BIN (default .build/release/snc), BENCH_RUNS (runs per tool,
 # best one kept; default 1), BENCH_TOOLS (default "snc nc ncat socat"),
-# BENCH_PRODUCER ("splice", the default, or "head" for `head -c` from /dev/zero).
+# BENCH_PRODUCER ("splice", the default, or "head" for `head -c` from /dev/zero),
+# BENCH_EXEC_MIB (the echo case below; default 256, 0 skips it).
+#
+# The echo case: `snc listen --exec /bin/cat` against `ncat -l -e /bin/cat`,
+# in the same run. "stream": a client sends BENCH_EXEC_MIB MiB and reads the
+# echo back at the same time (30 s limit; a stall is reported as one);
+# "ping-pong": 64 KiB sent, the same read back, for 5 s. snc hands the socket
+# itself to cat; ncat 7.93 relays through two pipes.
 #
 # The producer splices /dev/zero into the pipe 1 MiB at a time and the consumer
 # splices the pipe to /dev/null and counts the bytes, so both cost little and
@@ -23,10 +30,13 @@ tools="${BENCH_TOOLS:-snc nc ncat socat}"
 producer="${BENCH_PRODUCER:-splice}"
 [[ -x "$snc" ]] || { echo "bench: $snc not found; build with: swift build -c release" >&2; exit 1; }
 
-exec python3 - "$gib" "$snc" "$runs" "$tools" "$producer" <<'PYTHON'
-import os, socket, subprocess, sys, time
+exec_mib="${BENCH_EXEC_MIB:-256}"
+
+exec python3 - "$gib" "$snc" "$runs" "$tools" "$producer" "$exec_mib" <<'PYTHON'
+import os, socket, subprocess, sys, threading, time
 
 gib, snc, runs, tools, producer_kind = float(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split(), sys.argv[5]
+exec_total = int(float(sys.argv[6]) * (1 << 20))
 total = int(gib * (1 << 30))
 
 PRODUCER = r'''
@@ -123,4 +133,97 @@ for tool, (elapsed, cpu) in results.items():
     rate = total / elapsed / 1e6
     ratio = f"{(reference[0] / elapsed):.2f}" if reference else "-"
     print(f"{tool:<8}{rate:>10.0f}{cpu / (total / (1 << 30)):>12.2f}{ratio:>8}")
+
+def start_echo(name, port):
+    if name == "snc":
+        argv = [snc, "listen", "-n", "127.0.0.1", str(port), "--exec", "/bin/cat"]
+    else:
+        argv = ["ncat", "-l", "127.0.0.1", str(port), "-e", "/bin/cat"]
+    listener = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_listening(port, time.monotonic() + 10)
+    return listener
+
+def stop(listener):
+    if listener.poll() is None:
+        listener.kill()
+    listener.wait(timeout=10)
+
+def echo_stream(name, limit=30.0):
+    """Sends exec_total bytes while reading the echo at the same time (full duplex).
+    Returns (bytes echoed, seconds, finished): a stall shows as finished=False after `limit` s."""
+    port = free_port()
+    listener = start_echo(name, port)
+    block = bytes(1 << 20)
+    received = 0
+    start = time.monotonic()
+    finished = False
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        def send():
+            left = exec_total
+            try:
+                while left > 0:
+                    left -= client.send(block[:min(left, len(block))])
+                client.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        buffer = bytearray(1 << 20)
+        client.settimeout(limit)
+        try:
+            while True:
+                count = client.recv_into(buffer)
+                if count == 0:
+                    finished = received == exec_total
+                    break
+                received += count
+                if time.monotonic() - start > limit:
+                    break
+        except socket.timeout:
+            pass
+    elapsed = time.monotonic() - start
+    stop(listener)
+    return received, elapsed, finished
+
+def echo_ping_pong(name, seconds=5.0, size=64 * 1024):
+    """Request/echo of `size` bytes at a time for `seconds`: MB/s (0 if it stalls)."""
+    port = free_port()
+    listener = start_echo(name, port)
+    block = bytes(size)
+    buffer = bytearray(size)
+    moved = 0
+    start = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
+        try:
+            while time.monotonic() - start < seconds:
+                client.sendall(block)
+                got = 0
+                while got < size:
+                    count = client.recv_into(memoryview(buffer)[got:])
+                    if count == 0:
+                        raise OSError("closed")
+                    got += count
+                moved += size
+        except OSError:
+            pass
+    elapsed = time.monotonic() - start
+    stop(listener)
+    return moved / elapsed / 1e6
+
+if exec_total > 0:
+    print(f"\necho through a listener running /bin/cat (snc --exec, ncat -e), best of {runs}", flush=True)
+    print(f"{'tool':<8}{'stream MB/s':>14}{'64 KiB ping-pong MB/s':>24}")
+    stream, pong = {}, {}
+    for name in ("snc", "ncat"):
+        best = max((echo_stream(name) for _ in range(runs)), key=lambda r: (r[2], r[0] / r[1]))
+        stream[name] = best
+        pong[name] = max(echo_ping_pong(name) for _ in range(runs))
+        received, elapsed, finished = best
+        shown = f"{received / elapsed / 1e6:.0f}" if finished else f"stalled: {received >> 20} of {exec_total >> 20} MiB in {elapsed:.0f} s"
+        print(f"{name:<8}{shown:>14}{pong[name]:>24.1f}")
+    if stream["ncat"][2]:
+        print(f"stream: snc / ncat = {stream['ncat'][1] / stream['snc'][1]:.2f}x")
+    else:
+        print("stream: ncat stalled (its -e relays through pipes and blocks writing one while cat blocks on the other)")
+    print(f"ping-pong: snc / ncat = {pong['snc'] / max(pong['ncat'], 1e-9):.2f}x")
 PYTHON

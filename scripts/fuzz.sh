@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes snc's parsers with libFuzzer: known_hosts, ssh_config, the -L spec,
-# the nc-style argument rewriter and the address/port/size parsers
+# the nc-style argument rewriter, the address/port/size parsers, the SOCKS
+# handshake `forward -D` serves and the proxy answers `connect -x` reads
 # (Tests/fuzz/SNCFuzz, one harness each). Each target runs FUZZ_SECONDS
 # (default 60) from a copy of its seed corpus in Tests/fuzz/corpus/TARGET, so
 # the repository stays clean. Any crash, trap, timeout (an input taking more
@@ -22,7 +23,7 @@ configuration="${FUZZ_CONFIGURATION:-release}"
 # Wall-clock seconds (libFuzzer's alarm): a 65,536-address --source range
 # takes 0.2 s of CPU under ASan but passed 10 s on a loaded machine under nice.
 timeout="${FUZZ_TIMEOUT:-60}"
-all_targets=(known-hosts ssh-config forward-spec netcat-arguments addresses)
+all_targets=(known-hosts ssh-config forward-spec netcat-arguments addresses socks-server proxy-replies)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 

@@ -35,20 +35,30 @@ package struct Connector {
             // The `-s` path is snc's own file, made by bind(2): it goes with the session.
             defer { if let source = options.sourceAddress, !source.hasPrefix("@") { _ = unlink(source) } }
             reporter.info("Connection to \(path) succeeded!")
+            if options.session.verifies {
+                return VerifiedRelay.run(socket: socket, local: local, options: options.session, peerName: path, reporter: reporter)
+            }
             return Relay.run(socket: socket, local: local, options: options.session, log: log,
                              peerName: path, datagram: datagram)
         case .internet(let host, let ranges):
             guard let port = ranges.first?.lower else { return .completed }
-            if let proxy = options.proxy {
-                let connected = try connectThroughProxy(proxy, host: host, port: port)
-                return Relay.run(socket: connected.socket, local: local, options: options.session, log: log,
-                                 peerName: "\(host) port \(port) (tcp) through proxy \(proxy.name)", datagram: nil)
+            let connected = try connectDirectlyOrThroughProxy(host: host, port: port)
+            let peerName = options.proxy.map { "\(host) port \(port) (tcp) through proxy \($0.name)" }
+                ?? "\(connected.address.host) port \(port) (\(options.network.transport.rawValue))"
+            if options.session.verifies {
+                return VerifiedRelay.run(socket: connected.socket, local: local, options: options.session, peerName: peerName,
+                                         reporter: reporter)
             }
-            let connected = try connect(host: host, port: port)
-            let peerName = "\(connected.address.host) port \(port) (\(options.network.transport.rawValue))"
             return Relay.run(socket: connected.socket, local: local, options: options.session, log: log,
                              peerName: peerName, datagram: datagram)
         }
+    }
+
+    /// Through `-x`/`--proxy` when one is given, else straight to `host`:
+    /// every way of connecting (relay, `--verify`, `--exec`) goes this way.
+    func connectDirectlyOrThroughProxy(host: String, port: Port) throws(NetcatError) -> Connected {
+        if let proxy = options.proxy { return try connectThroughProxy(proxy, host: host, port: port) }
+        return try connect(host: host, port: port)
     }
 
     /// Tries every address `host` resolves to; reports each failure but the
@@ -130,7 +140,7 @@ package struct Connector {
         }
     }
 
-    private func connectUnix(path: String) throws(NetcatError) -> Socket {
+    func connectUnix(path: String) throws(NetcatError) -> Socket {
         guard let address = SocketAddress(unixPath: path) else {
             throw .unixConnectFailed(path: path, error: SyscallError("connect", code: ENAMETOOLONG))
         }

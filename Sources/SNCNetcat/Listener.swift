@@ -42,7 +42,7 @@ package struct Listener {
         return try serveStreams(listener, local: local, log: log)
     }
 
-    private func announceListening(_ address: SocketAddress) {
+    func announceListening(_ address: SocketAddress) {
         let numeric = options.network.numeric
         if address.family == AF_UNIX {
             // nc prints both for a Unix stream listener.
@@ -99,12 +99,16 @@ package struct Listener {
         } catch {
             return .failed(.system(error))
         }
+        if options.session.verifies {
+            return VerifiedRelay.run(socket: client.socket, local: local, options: options.session,
+                                     peerName: peerName(client.peer), reporter: reporter)
+        }
         return Relay.run(socket: client.socket, local: local, options: options.session, log: log,
                          peerName: peerName(client.peer))
     }
 
     /// Waits for a client that `--allow`/`--deny` let in.
-    private func acceptPermitted(_ listener: borrowing ListeningSocket) throws(NetcatError) -> Socket.Accepted {
+    func acceptPermitted(_ listener: borrowing ListeningSocket) throws(NetcatError) -> Socket.Accepted {
         while true {
             let outcome: AcceptOutcome
             do {

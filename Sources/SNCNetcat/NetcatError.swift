@@ -28,8 +28,13 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
     case noOpenPort
     /// Any other system call failure (socket, poll...).
     case system(SyscallError)
+<<<<<<< HEAD
     /// `-x`/`--proxy`: the proxy could not be reached or would not connect.
     case proxy(ProxyError)
+=======
+    /// `--verify` found the data truncated, altered or unframed.
+    case verifyFailed(VerifyFailure)
+>>>>>>> exec
 
     package var description: String {
         switch self {
@@ -57,8 +62,13 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
             ""
         case .system(let error):
             error.description
+<<<<<<< HEAD
         case .proxy(let error):
             error.description
+=======
+        case .verifyFailed(let failure):
+            failure.description
+>>>>>>> exec
         }
     }
 

@@ -33,6 +33,13 @@ package struct SessionOptions: Sendable, Equatable {
     /// `--hex-dump FILE`: log everything sent and received as ncat's hex dump.
     package var hexDumpLog: String?
 
+    /// `--verify`: each direction carries a header and a SHA-256 trailer
+    /// (`VerifyTrailer`), checked by the receiver.
+    package var verifies = false
+    /// `--exec` / `--sh-exec` (with `--pty`): the connection goes to this
+    /// program instead of stdin and stdout.
+    package var program: ProgramCommand?
+
     package init() {}
 
     /// The idle timeout when it counts as a failure (`--idle-timeout`), else nil.
@@ -40,5 +47,5 @@ package struct SessionOptions: Sendable, Equatable {
 
     /// Whether data must pass through user space (for a transform or a log),
     /// which rules out splice(2).
-    package var needsCopying: Bool { crlf || outputLog != nil || hexDumpLog != nil }
+    package var needsCopying: Bool { crlf || outputLog != nil || hexDumpLog != nil || verifies }
 }

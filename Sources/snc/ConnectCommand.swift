@@ -72,6 +72,9 @@ struct ConnectCommand: ParsableCommand {
     func run() throws {
         if let via {
             if let option = proxy.firstGiven { throw Diagnostics.failure("cannot use \(option) with --via", code: .usage) }
+            if let option = netcat.programOption ?? (netcat.verify ? "--verify" : nil) {
+                throw Diagnostics.failure("cannot use --via and \(option)", code: .usage)
+            }
             try runThroughSSH(via: via)
             return
         }
@@ -81,10 +84,14 @@ struct ConnectCommand: ParsableCommand {
         } catch {
             throw Diagnostics.failure(error.message, code: .usage)
         }
+        var connector = Connector(options: options, reporter: netcat.reporter)
+        if let spec = options.proxy { connector.proxyPassword = { user in Self.proxyPassword(user: user, proxy: spec) } }
+        if let program = options.session.program {
+            try ProgramExit.run { try connector.runProgram(program) }
+            return
+        }
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
-            var connector = Connector(options: options, reporter: netcat.reporter)
-            if let spec = options.proxy { connector.proxyPassword = { user in Self.proxyPassword(user: user, proxy: spec) } }
-            return try connector.run(local: LocalStreams())
+            try connector.run(local: LocalStreams())
         }
     }
 
@@ -116,6 +123,9 @@ struct ConnectCommand: ParsableCommand {
                 throw NetcatUsageError("cannot use a port range or several ports without -z")
             }
             endpoint = .internet(host: host, ports: ranges)
+        }
+        if scan, let option = netcat.programOption ?? (netcat.verify ? "--verify" : nil) {
+            throw NetcatUsageError("cannot use -z and \(option)")
         }
         var options = ConnectOptions(endpoint: endpoint)
         options.network = network

@@ -95,6 +95,10 @@ struct ListenCommand: ParsableCommand {
         } catch {
             throw Diagnostics.failure(error.message, code: .usage)
         }
+        if let program = options.session.program {
+            try ProgramExit.run { try Listener(options: options, reporter: netcat.reporter).runProgram(program) }
+            return
+        }
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
             try Listener(options: options, reporter: netcat.reporter).run(local: LocalStreams())
         }
@@ -152,6 +156,12 @@ struct ListenCommand: ParsableCommand {
         if !options.broker, network.transport != .udp, keepOpen || (keepListening && maxConnections != nil) {
             options.broker = true
             options.relaysBetweenClients = false
+        }
+        // A program or a verified relay per client: nothing to broker between clients.
+        if let option = netcat.programOption ?? (netcat.verify ? "--verify" : nil) {
+            let manyAtOnce = [(broker, "--broker"), (chat, "--chat"), (keepOpen, "--keep-open"), (maxConnections != nil, "--max-conns")]
+            if let clash = manyAtOnce.first(where: \.0) { throw NetcatUsageError("cannot use \(option) and \(clash.1)") }
+            if netcat.verify && keepListening { throw NetcatUsageError("cannot use --verify and -k") }
         }
         if let maxConnections {
             guard options.broker else { throw NetcatUsageError("--max-conns needs --broker, --chat, --keep-open or -k") }

@@ -71,6 +71,25 @@ struct NetcatOptions: ParsableArguments {
         "End a connection idle for SECS seconds, as a failure (status 1), as ncat's -i.", valueName: "secs"))
     var idleTimeout: String?
 
+    @Option(name: [.customShort("e"), .customLong("exec")], parsing: .unconditional, help: ArgumentHelp(
+        "Run PROGRAM for the connection, the socket as its stdin and stdout (ncat -e).",
+        discussion: "One string split on spaces, as ncat splits it (a backslash keeps the next character); a name without a slash is looked up in PATH. snc exits with the program's status.",
+        valueName: "program [args]"))
+    var exec: String?
+
+    @Option(name: [.customShort("c"), .customLong("sh-exec")], parsing: .unconditional, help: ArgumentHelp(
+        "Run COMMAND with /bin/sh -c for the connection, the socket as its stdin and stdout (ncat -c).",
+        valueName: "command"))
+    var shellExec: String?
+
+    @Flag(name: .customLong("pty"), help: "With --exec or --sh-exec: run the program on a pseudo-terminal (stdin, stdout and stderr), for an interactive shell.")
+    var pty = false
+
+    @Flag(name: .customLong("verify"), help: ArgumentHelp(
+        "Check the transfer: each direction ends with the SHA-256 of its data, compared by the receiving snc.",
+        discussion: "Both ends must use --verify. A mismatch, or a stream that ends without the trailer (truncated), is reported and exits 1."))
+    var verify = false
+
     var transport: Transport { udp ? .udp : .tcp }
 
     /// -4/-6/-u/-n, checked.
@@ -88,6 +107,7 @@ struct NetcatOptions: ParsableArguments {
         if sendOnly && receiveOnly { throw NetcatUsageError("cannot use --send-only and --recv-only") }
         if sendOnly && noInput { throw NetcatUsageError("cannot use --send-only and -d") }
         if shutdownOnEOF && noShutdown { throw NetcatUsageError("cannot use -N and --no-shutdown") }
+        try checkProgramAndVerify()
         var session = SessionOptions()
         session.readsInput = !noInput && !receiveOnly
         session.writesOutput = !sendOnly
@@ -96,6 +116,8 @@ struct NetcatOptions: ParsableArguments {
         session.crlf = crlf
         session.outputLog = outputLog
         session.hexDumpLog = hexDumpLog
+        session.verifies = verify
+        session.program = try program()
         if let quitAfter {
             let seconds = try ArgumentValues.seconds(quitAfter, what: "quit timer", allowZero: true, allowNegative: true)
             session.quitAfterInputEnds = seconds < 0 ? nil : seconds
@@ -107,6 +129,40 @@ struct NetcatOptions: ParsableArguments {
             session.idleTimeout = try ArgumentValues.seconds(timeout, what: "timeout")
         }
         return session
+    }
+
+    /// `--exec` or `--sh-exec` (with `--pty`), or nil.
+    func program() throws(NetcatUsageError) -> ProgramCommand? {
+        var program: ProgramCommand?
+        if let exec { program = try ProgramCommand.exec(exec) }
+        if let shellExec { program = try ProgramCommand.shell(shellExec) }
+        program?.usesTerminal = pty
+        return program
+    }
+
+    /// The name of the program option given, for messages.
+    var programOption: String? { exec != nil ? "--exec" : shellExec != nil ? "--sh-exec" : nil }
+
+    /// `--exec` hands the socket to the program and `--verify` frames the
+    /// data in a relay of its own: options that shape snc's usual relay
+    /// have nothing to act on there.
+    private func checkProgramAndVerify() throws(NetcatUsageError) {
+        if exec != nil && shellExec != nil { throw NetcatUsageError("cannot use --exec and --sh-exec") }
+        if pty && programOption == nil { throw NetcatUsageError("--pty needs --exec or --sh-exec") }
+        let relayOptions: [(Bool, String)] = [
+            (udp, "-u"), (crlf, "-C"), (quitAfter != nil, "-q"), (sendOnly, "--send-only"), (noShutdown, "--no-shutdown"),
+            (outputLog != nil, "--output"), (hexDumpLog != nil, "--hex-dump"), (idleTimeout != nil, "--idle-timeout"),
+        ]
+        if let programOption {
+            if verify { throw NetcatUsageError("cannot use \(programOption) and --verify") }
+            let inputOptions: [(Bool, String)] = [(noInput, "-d"), (receiveOnly, "--recv-only")]
+            if let clash = (relayOptions + inputOptions).first(where: \.0) {
+                throw NetcatUsageError("cannot use \(programOption) and \(clash.1)")
+            }
+        }
+        if verify, let clash = relayOptions.first(where: \.0) {
+            throw NetcatUsageError("cannot use --verify and \(clash.1)")
+        }
     }
 
     /// `-w` as a connect timeout.

@@ -7,6 +7,8 @@ enum FuzzTarget: String, CaseIterable {
     case forwardSpec = "forward-spec"
     case netcatArguments = "netcat-arguments"
     case addresses
+    case socksServer = "socks-server"
+    case proxyReplies = "proxy-replies"
 
     /// The LLVMFuzzerTestOneInput function for this target: 0 to keep the
     /// input, -1 to tell libFuzzer not to add it to the corpus.
@@ -17,6 +19,8 @@ enum FuzzTarget: String, CaseIterable {
         case .forwardSpec: { data, size in ForwardSpecHarness.run(UnsafeBufferPointer(start: data, count: size)) }
         case .netcatArguments: { data, size in NetcatArgumentsHarness.run(UnsafeBufferPointer(start: data, count: size)) }
         case .addresses: { data, size in AddressesHarness.run(UnsafeBufferPointer(start: data, count: size)) }
+        case .socksServer: { data, size in SOCKSServerHarness.run(UnsafeBufferPointer(start: data, count: size)) }
+        case .proxyReplies: { data, size in ProxyRepliesHarness.run(UnsafeBufferPointer(start: data, count: size)) }
         }
     }
 }
