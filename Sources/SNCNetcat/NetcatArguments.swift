@@ -10,21 +10,13 @@
 package enum NetcatArguments {
     /// nc's short options that take no value.
     package static let flagLetters: Set<Character> = ["4", "6", "C", "d", "h", "k", "l", "N", "n", "U", "u", "v", "z"]
-<<<<<<< HEAD
-    /// nc's short options that take a value (getopt's "p:").
-    package static let valueLetters: Set<Character> = ["P", "p", "q", "s", "w", "X", "x"]
-    /// Long options of connect and listen that take a value as the next argument.
-    package static let longValueOptions: Set<String> = [
-        "--output", "--hex-dump", "--idle-timeout", "--max-conns", "--allow", "--deny",
-        "--proxy", "--proxy-type", "--proxy-auth", "--proxy-dns",
-=======
     /// nc's short options that take a value (getopt's "p:"), and ncat's
     /// `-e`/`-c` (netcat-openbsd has neither letter).
-    package static let valueLetters: Set<Character> = ["p", "q", "s", "w", "e", "c"]
+    package static let valueLetters: Set<Character> = ["P", "p", "q", "s", "w", "X", "x", "e", "c"]
     /// Long options of connect and listen that take a value as the next argument.
     package static let longValueOptions: Set<String> = [
         "--output", "--hex-dump", "--idle-timeout", "--max-conns", "--allow", "--deny", "--exec", "--sh-exec",
->>>>>>> exec
+        "--proxy", "--proxy-type", "--proxy-auth", "--proxy-dns",
     ]
     /// Long options only connect and listen know, which make a command line nc-style.
     package static let longFlagOptions: Set<String> = [

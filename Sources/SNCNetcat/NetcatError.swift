@@ -28,13 +28,10 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
     case noOpenPort
     /// Any other system call failure (socket, poll...).
     case system(SyscallError)
-<<<<<<< HEAD
     /// `-x`/`--proxy`: the proxy could not be reached or would not connect.
     case proxy(ProxyError)
-=======
     /// `--verify` found the data truncated, altered or unframed.
     case verifyFailed(VerifyFailure)
->>>>>>> exec
 
     package var description: String {
         switch self {
@@ -62,13 +59,10 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
             ""
         case .system(let error):
             error.description
-<<<<<<< HEAD
         case .proxy(let error):
             error.description
-=======
         case .verifyFailed(let failure):
             failure.description
->>>>>>> exec
         }
     }
 
