@@ -3,11 +3,13 @@
 # same cipher and MAC for both (aes128-ctr + hmac-sha2-256, which libssh2
 # 1.10 and OpenSSH share). Prints MB/s for one connection and for 8 parallel
 # connections, the round-trip time of a small request/response through each,
-# and snc/ssh ratios.
+# and snc/ssh ratios; then the round trip through a 2-hop -J chain (three
+# sshd instances), snc -J vs ssh -J.
 #
 #   scripts/bench-forward.sh                 # 1 GiB per run
 #   BENCH_MIB=256 scripts/bench-forward.sh   # quicker
 #   BENCH_SESSIONS=4 ...                     # sessions for snc's parallel run (default 8)
+#   scripts/bench-forward.sh jump            # only the round trip through a 2-hop -J chain, snc vs ssh -J
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SNC_BIN="${SNC_BIN:-$PWD/.build/release/snc}"

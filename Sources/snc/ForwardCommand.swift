@@ -34,6 +34,9 @@ struct ForwardCommand: ParsableCommand {
     @Option(name: .customShort("o", allowingJoined: true), help: ArgumentHelp("ssh_config option, e.g. -o StrictHostKeyChecking=accept-new (repeatable).", valueName: "key=value"))
     var options: [String] = []
 
+    @Option(name: .customShort("J", allowingJoined: true), help: ArgumentHelp("Reach SSHHOST through jump hosts, each logged in as 'snc forward' would: [USER@]HOST[:PORT][,...] ('none': directly).", valueName: "destination"))
+    var jumpHosts: String?
+
     @Flag(name: .customShort("v"), help: "Print what snc does (repeat for more); never secrets.")
     var verbosity: Int
 
@@ -79,6 +82,7 @@ struct ForwardCommand: ParsableCommand {
         commandLine.configFile = configFile
         commandLine.options = options
         commandLine.forwards = forwards
+        commandLine.jump = jumpHosts
         let configuration: HostConfiguration
         do {
             configuration = try HostConfiguration.resolve(commandLine)
