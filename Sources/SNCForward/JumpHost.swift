@@ -74,8 +74,9 @@ package struct JumpHost: Sendable, Equatable {
 /// `none`.
 package enum JumpChain {
     package enum Parsed: Sendable, Equatable {
-        /// `none`: connect directly.
-        case none
+        /// `none`: connect directly. (Not called `none`, which an optional
+        /// result would read as Optional.none.)
+        case direct
         /// The hops, first reached first.
         case hops([JumpHost])
     }
@@ -87,7 +88,7 @@ package enum JumpChain {
         if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) { bytes.removeSubrange(hash...) }
         while let last = bytes.last, last == 0x20 || (0x09...0x0D).contains(last) { bytes.removeLast() }
         let text = String(decoding: bytes, as: UTF8.self)
-        if text.lowercased() == "none" { return .none }
+        if text.lowercased() == "none" { return .direct }
         guard !bytes.isEmpty else { return nil }
         var hops: [JumpHost] = []
         for part in bytes.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {

@@ -4,8 +4,8 @@ import Testing
 /// Expected values from OpenSSH 9.2's parse_jump (ssh -G -J VALUE and
 /// "ProxyJump VALUE" accept or refuse the same texts).
 @Test func jumpHopsParseAsSshParsesThem() {
-    #expect(JumpChain.parse("none") == JumpChain.Parsed.none)
-    #expect(JumpChain.parse("NONE # comment") == JumpChain.Parsed.none)
+    #expect(JumpChain.parse("none") == JumpChain.Parsed.direct)
+    #expect(JumpChain.parse("NONE # comment") == JumpChain.Parsed.direct)
     guard case .hops(let hops)? = JumpChain.parse("u@a:2200,ssh://b@[::1]:23/,c") else {
         Issue.record("a valid chain was refused")
         return

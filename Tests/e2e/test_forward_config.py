@@ -224,11 +224,12 @@ REFUSAL_CASES = {
 PROXY_CASES = [case for case in REFUSAL_CASES if "Proxy" in case]
 
 
-@pytest.mark.parametrize("case", PROXY_CASES + ["-J two hops", "-J none keeps ProxyCommand", "-J beats ProxyCommand"])
+@pytest.mark.parametrize("case", PROXY_CASES + ["-J three hops", "-o ProxyCommand beats the file", "-J none keeps ProxyCommand", "-J beats ProxyCommand"])
 def test_proxy_resolution_matches_ssh_G(snc, tmp_path, case):
     """ProxyJump and ProxyCommand are implemented: the one in force, and its value, as ssh -G prints them."""
     text, extra = {
-        "-J two hops": ("Host q\n  Port 2\n", ["-J", "u@a:2200,ssh://b@[::1]:23"]),
+        "-J three hops": ("Host q\n  Port 2\n", ["-J", "u@a:2200,ssh://b@h:23,[::1]:24"]),
+        "-o ProxyCommand beats the file": ("Host q\n  ProxyJump b\n", ["-o", "ProxyCommand=nc %h %p"]),
         "-J none keeps ProxyCommand": ("Host q\n  ProxyCommand nc %h %p\n", ["-J", "none"]),
         "-J beats ProxyCommand": ("Host q\n  ProxyCommand nc %h %p\n", ["-J", "a"]),
     }.get(case) or REFUSAL_CASES[case]

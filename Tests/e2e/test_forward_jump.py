@@ -143,21 +143,25 @@ def test_ProxyJump_none_on_the_command_line_connects_directly(snc, chain, procs,
     assert result.stdout == b"direct\n"
 
 
-def test_ProxyCommand_nc(snc, chain, procs, tmp_path):
+@pytest.mark.parametrize("where", ["config", "-o"])
+def test_ProxyCommand_nc(snc, chain, procs, tmp_path, where):
     if shutil.which("nc") is None:
         pytest.skip("nc is not installed")
-    config = write_config(tmp_path, chain)
+    # The command announces itself (with %n expanded), then nc carries the session.
+    command = "sh -c 'echo proxied %n >&2; exec nc %h %p'"
+    config = write_config(tmp_path, chain, extra=f"Host target\n  ProxyCommand {command}\n" if where == "config" else "")
     echo = start_echo(procs)
     data = os.urandom(1 << 20)
-    result = run([snc, "forward", "-F", config, "-o", "ProxyCommand=nc %h %p", "-W", f"127.0.0.1:{echo}", "target"],
-                 input=data, timeout=60)
+    option = ["-o", f"ProxyCommand={command}"] if where == "-o" else []
+    result = run([snc, "forward", "-F", config, *option, "-W", f"127.0.0.1:{echo}", "target"], input=data, timeout=60)
     assert result.returncode == 0, result.stderr
     assert sha256(result.stdout) == sha256(data)
+    assert b"proxied target\n" in result.stderr
 
 
 def test_a_failing_ProxyCommand_reports_its_exit(snc, chain, tmp_path):
     config = write_config(tmp_path, chain)
-    result = run([snc, "forward", "-F", config, "-o", "ProxyCommand=echo no way >&2; exit 3",
+    result = run([snc, "forward", "-F", config, "-o", "ProxyCommand=sh -c 'echo no way >&2; exit 3'",
                   "-W", "127.0.0.1:9", "target"], input=b"", timeout=30)
     assert result.returncode == 1
     err = result.stderr.decode()
