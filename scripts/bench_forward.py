@@ -171,16 +171,19 @@ def jump_round_trip(work, env, echo_port):
             procs.append(proc)
             listening(local)
             locals_[kind] = local
-        rounds = 5
+        rounds = 10
         samples = {kind: [] for kind in locals_}
         for _ in range(rounds):
             for kind, local in locals_.items():
                 samples[kind].append(round_trip(local, max(PINGS // rounds, 1)))
         ssh, snc = (sorted(samples[kind])[rounds // 2] for kind in ("ssh", "snc"))
-        print(f"2-hop -J chain, {PINGS} ping-pongs of 64 bytes, medians of {rounds} alternating rounds"
+        # The best round is the least disturbed by other processes on a busy machine.
+        best_ssh, best_snc = min(samples["ssh"]), min(samples["snc"])
+        print(f"2-hop -J chain, {PINGS} ping-pongs of 64 bytes in {rounds} alternating rounds"
               " (the machine is shared: figures move between runs)")
         print(f"{'':28}{'ssh -J -L':>12}{'snc -J -L':>14}{'snc/ssh':>10}")
-        print(f"{'round trip, 2 hops (us)':28}{ssh:12.1f}{snc:14.1f}{snc / ssh:10.2f}x")
+        print(f"{'round trip, median (us)':28}{ssh:12.1f}{snc:14.1f}{snc / ssh:10.2f}x")
+        print(f"{'round trip, best (us)':28}{best_ssh:12.1f}{best_snc:14.1f}{best_snc / best_ssh:10.2f}x")
     finally:
         for proc in procs:
             stop(proc)
