@@ -68,6 +68,29 @@ def wait_for_log(server, port, timeout=10.0) -> bool:
     return False
 
 
+def children(pid) -> list[int]:
+    """PIDs whose parent is pid (/proc/PID/stat, the field after the command name)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rfind(")") + 2:].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def gone(pid, timeout=10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def stop(proc):
     """SIGTERM by PID (snc then reaps its hop processes), bounded; SIGKILL after."""
     if proc.poll() is None:
@@ -92,7 +115,12 @@ def test_J_forwards_4_MiB_exactly_along_the_chain(snc, chain, procs, tmp_path, j
     hops = [chain[name] for name in jumps] + [chain["target"]]
     for before, after in zip(hops, hops[1:]):
         assert wait_for_log(before, after.port), f"no direct-tcpip to port {after.port} in {before.dir}"
+    # One hop process per jump host (each starts the next); all gone once snc is stopped.
+    hop = children(proc.pid)
+    assert len(hop) == 1, hop
     stop(proc)
+    assert proc.returncode is not None
+    assert gone(hop[0]), "the jump host's snc outlived the tunnel"
 
 
 @pytest.mark.parametrize("jumps", [["jump1"], ["jump1", "jump2"]], ids=["one hop", "two hops"])
@@ -157,6 +185,23 @@ def test_ProxyCommand_nc(snc, chain, procs, tmp_path, where):
     assert result.returncode == 0, result.stderr
     assert sha256(result.stdout) == sha256(data)
     assert b"proxied target\n" in result.stderr
+
+
+def test_connect_via_takes_a_ProxyCommand_too(snc, chain, procs, tmp_path):
+    if shutil.which("nc") is None:
+        pytest.skip("nc is not installed")
+    target = chain["target"]
+    known = tmp_path / "known_hosts"
+    known.write_text(target.known_hosts_line())
+    options = [f"HostName=127.0.0.1", f"Port={target.port}", f"User={target.user}", f"IdentityFile={target.user_key}",
+               "IdentitiesOnly=yes", f"UserKnownHostsFile={known}", "StrictHostKeyChecking=yes", "BatchMode=yes",
+               "ProxyCommand=sh -c 'echo proxied %h >&2; exec nc %h %p'"]
+    echo = start_echo(procs)
+    result = run([snc, "connect", *[arg for option in options for arg in ("--ssh-option", option)],
+                  "--via", "target", "127.0.0.1", echo], input=b"via a proxy\n", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"via a proxy\n"
+    assert b"proxied 127.0.0.1\n" in result.stderr
 
 
 def test_a_failing_ProxyCommand_reports_its_exit(snc, chain, tmp_path):
