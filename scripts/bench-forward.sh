@@ -4,12 +4,14 @@
 # 1.10 and OpenSSH share). Prints MB/s for one connection and for 8 parallel
 # connections, the round-trip time of a small request/response through each,
 # and snc/ssh ratios; then snc's -L, -R and -D throughput on one session
-# side by side, and SOCKS5 connection setup (time to first byte over
-# BENCH_SOCKS sequential connections, default 1000) against ssh -D.
+# side by side, SOCKS5 connection setup (time to first byte over
+# BENCH_SOCKS sequential connections, default 1000) against ssh -D, and the
+# round trip through a 2-hop -J chain (three sshd instances), snc -J vs ssh -J.
 #
 #   scripts/bench-forward.sh                 # 1 GiB per run
 #   BENCH_MIB=256 scripts/bench-forward.sh   # quicker
 #   BENCH_SESSIONS=4 ...                     # sessions for snc's parallel run (default 8)
+#   scripts/bench-forward.sh jump            # only the round trip through a 2-hop -J chain, snc vs ssh -J
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SNC_BIN="${SNC_BIN:-$PWD/.build/release/snc}"

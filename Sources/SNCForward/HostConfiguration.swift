@@ -43,6 +43,10 @@ package struct HostConfiguration: Sendable {
     package let numberOfPasswordPrompts: Int
     /// What was skipped while reading config files, for `-v`.
     package let notes: [String]
+    /// Jump hosts or a ProxyCommand; nil = a direct TCP connection.
+    package let proxy: ProxySetting?
+    /// `-F` as given, which every jump host's snc gets too (as ssh passes it on).
+    package let configFile: String?
     /// The local account's home directory and name (for `~`, `%d`, `%u`).
     package let home: String
     package let localUser: String
@@ -59,6 +63,8 @@ package struct HostConfiguration: Sendable {
         package var forwards: [ForwardSpec] = []
         package var remoteForwards: [ForwardSpec] = []
         package var dynamicForwards: [DynamicForwardSpec] = []
+        /// `-J`: jump hosts as written ("none" allowed), before any config.
+        package var jump: String?
         /// Files to read instead of /etc/ssh/ssh_config (tests use this to stay hermetic).
         package var systemConfigFile: String = "/etc/ssh/ssh_config"
 
@@ -110,7 +116,10 @@ package struct HostConfiguration: Sendable {
             try parser.apply(file: commandLine.systemConfigFile, to: &options, required: false, directory: "/etc/ssh")
         }
 
-        if let refused = options.unsupportedSettings.first(where: { !$0.isOff }) { throw refused.refusal }
+        if let refused = options.unsupportedSettings.first(where: { !$0.isOff && !UnsupportedKeyword.implemented.contains($0.slot) }) {
+            throw refused.refusal
+        }
+        let proxy = try proxySetting(jump: commandLine.jump, settings: options.unsupportedSettings)
 
         let configured = !options.identityFiles.isEmpty
         let identityFiles = configured ? options.identityFiles : ["~/.ssh/id_ed25519", "~/.ssh/id_ecdsa", "~/.ssh/id_rsa"]
@@ -153,9 +162,32 @@ package struct HostConfiguration: Sendable {
             macs: options.macs,
             numberOfPasswordPrompts: options.numberOfPasswordPrompts ?? 3,
             notes: parser.notes,
+            proxy: proxy,
+            configFile: commandLine.configFile,
             home: account.home,
             localUser: account.name
         )
+    }
+
+    /// The proxy in force, as ssh decides it: `-J` first (it also turns
+    /// ProxyCommand off, except `-J none`), then the first of ProxyJump and
+    /// ProxyCommand in the files (the parser kept only the one ssh keeps).
+    private static func proxySetting(jump: String?, settings: [UnsupportedSetting]) throws(ConfigError) -> ProxySetting? {
+        var candidates = settings.filter { UnsupportedKeyword.implemented.contains($0.slot) }
+        if let jump {
+            guard let parsed = JumpChain.parse(jump) else {
+                throw ConfigError(source: "", line: 0, message: "Invalid -J argument \(CommandLineNames.quoted(jump))")
+            }
+            if case .hops(let hops) = parsed { return .jump(hops) }
+            candidates.removeAll { $0.slot == "proxyjump" }
+        }
+        // `ProxyJump none` leaves a later ProxyCommand in force (ssh -G agrees).
+        guard let setting = candidates.first(where: { !$0.isOff }) else { return nil }
+        if setting.slot == "proxycommand" { return .command(setting.value) }
+        guard case .hops(let hops)? = JumpChain.parse(setting.value) else {
+            throw ConfigError(source: setting.source, line: setting.line, message: "Invalid ProxyJump \(CommandLineNames.quoted(setting.value))")
+        }
+        return .jump(hops)
     }
 
     /// UserKnownHostsFile / GlobalKnownHostsFile values with `~` expanded;
@@ -246,6 +278,7 @@ package struct HostConfiguration: Sendable {
             "numberofpasswordprompts \(numberOfPasswordPrompts)",
         ]
         if let hostKeyAlias { lines.append("hostkeyalias \(hostKeyAlias)") }
+        if let proxy { lines.append(proxy.dumpLine) }
         // ssh -G's order: dynamic, local, remote.
         lines += dynamicForwards.map { "dynamicforward \($0.configDescription)" }
         lines += localForwards.map { "localforward \($0.configDescription)" }

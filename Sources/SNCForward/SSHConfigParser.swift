@@ -239,6 +239,10 @@ package struct SSHConfigParser {
         if let values = rule.values, !values.contains(value.lowercased()) {
             throw ConfigError(source: source, line: line, message: "unsupported option \"\(value)\".")
         }
+        // ssh checks a ProxyJump's syntax in every block, matching or not.
+        if rule.slot == "proxyjump", JumpChain.parse(value) == nil {
+            throw ConfigError(source: source, line: line, message: "Invalid ProxyJump \(CommandLineNames.quoted(value))")
+        }
         guard active, !options.unsupportedSettings.contains(where: { $0.slot == rule.slot }) else { return }
         // blockedBy: slot -> whether even its "off" value blocks.
         let blocked = options.unsupportedSettings.contains { setting in

@@ -34,7 +34,9 @@ package struct SSHConnector {
             throw .handshake(host: configuration.hostName, error: .noHostKey)
         }
         log.debug("Server host key: \(key.algorithm) \(key.fingerprint)")
-        let trust = try verifier.verify(key, knownHosts: knownHosts, peerAddress: KnownHosts.lookupName(host: link.peer.host, port: link.peer.port))
+        // Through a proxy there is no server address, and ssh says so in its prompt.
+        let peerAddress = link.peer.map { KnownHosts.lookupName(host: $0.host, port: $0.port) } ?? "<no hostip for proxy command>"
+        let trust = try verifier.verify(key, knownHosts: knownHosts, peerAddress: peerAddress)
         var authenticator = Authenticator(configuration: configuration, prompter: prompter, log: log)
         if trust == .untrusted {
             // ssh (StrictHostKeyChecking=no) disables port forwarding here;
@@ -70,7 +72,7 @@ package struct SSHConnector {
 
     private func open(configure: (SSHSession) throws(ForwardError) -> Void) throws(ForwardError) -> SSHLink {
         let deadline = configuration.connectTimeout > 0 ? Deadline(seconds: Double(configuration.connectTimeout)) : nil
-        let connection = try connectTCP(deadline: deadline)
+        let connection = try connectTransport(deadline: deadline)
         let session: SSHSession
         do {
             session = try SSHSession(socket: connection.socket.descriptor)
@@ -95,11 +97,46 @@ package struct SSHConnector {
             try SessionDriver.run(session, deadline: deadline) { () throws(SSHError) in try session.handshake() }
         } catch {
             if error.isTimeout { throw .connectTimeout(host: configuration.hostName, port: configuration.port) }
+            // A proxy that ended is why the server "closed" the connection: say how it ended.
+            if let proxy = link.proxy, let exit = proxy.exitDescription(waitingMilliseconds: 1000) {
+                throw .handshake(host: configuration.hostName, error: SSHError(
+                    call: error.call, code: error.code,
+                    message: "kex_exchange_identification: Connection closed by remote host (\(proxy.name) \(exit))"))
+            }
             throw .handshake(host: configuration.hostName, error: error)
         }
         log.debug("Remote protocol version: \(session.remoteBanner ?? "?")")
         log.debug("kex: \(session.negotiated(.keyExchange) ?? "?") cipher: \(session.negotiated(.cipherClientToServer) ?? "?") MAC: \(session.negotiated(.macClientToServer) ?? "?")")
         return link
+    }
+
+    /// A TCP connection, or the socket of a proxy process when ProxyCommand
+    /// or ProxyJump is in force.
+    private func connectTransport(deadline: Deadline?) throws(ForwardError) -> TCPConnection {
+        guard let proxy = configuration.proxy else { return try connectTCP(deadline: deadline) }
+        let arguments: [String]
+        let name: String
+        switch proxy {
+        case .command(let command):
+            // ssh runs "exec COMMAND" with the shell, so the shell does not linger.
+            let expanded = HostConfiguration.expandTokens(command, [
+                "h": configuration.hostName, "p": String(configuration.port), "r": configuration.user, "n": configuration.host,
+            ])
+            log.debug("Executing proxy command: exec \(expanded)")
+            arguments = ["/bin/sh", "-c", "exec " + expanded]
+            name = "ProxyCommand"
+        case .jump(let hops):
+            arguments = try JumpCommand.arguments(
+                hops: hops, target: configuration.hostName, port: configuration.port,
+                configFile: configuration.configFile, verbosity: log.verbosity)
+            log.debug("Setting implicit ProxyCommand from ProxyJump: \(arguments.joined(separator: " "))")
+            name = "jump host \(hops[hops.count - 1].host)"
+        }
+        do {
+            return try ProxyProcess.start(arguments, name: name)
+        } catch {
+            throw .system(error)
+        }
     }
 
     /// Tries every address the host name resolves to, as ssh does.
@@ -120,7 +157,7 @@ package struct SSHConnector {
                 try socket.setNonBlocking(true)
                 try configureSocket(socket)
                 log.debug("Connection established.")
-                return TCPConnection(socket: socket, peer: address)
+                return TCPConnection(socket: socket, peer: address, proxy: nil)
             } catch {
                 lastError = error
                 if error.errno.rawValue == ETIMEDOUT, let deadline, deadline.hasPassed {
@@ -152,10 +189,12 @@ package struct SSHConnector {
     }
 }
 
-/// A connected socket and the address it reached.
+/// A connected socket and the address it reached; or the socket of a proxy
+/// process (no address), which comes with the process.
 struct TCPConnection: ~Copyable {
     var socket: Socket
-    let peer: SocketAddress
+    let peer: SocketAddress?
+    let proxy: ProxyProcess?
 }
 
 /// Linux TCP socket options (linux/tcp.h) by number: Glibc's module does not export all of them.

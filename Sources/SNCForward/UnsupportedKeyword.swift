@@ -23,6 +23,10 @@ package enum UnsupportedKeyword {
         var blockedBy: [String: Bool] = [:]
     }
 
+    /// Keywords kept here for their shared "first value wins" slots and
+    /// read by `HostConfiguration`, which snc implements: never refused.
+    static let implemented: Set<String> = ["proxyjump", "proxycommand"]
+
     private static let flag: Set<String> = ["yes", "no", "true", "false"]
 
     static let rules: [String: Rule] = {

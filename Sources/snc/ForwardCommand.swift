@@ -43,6 +43,9 @@ struct ForwardCommand: ParsableCommand {
     @Option(name: .customShort("o", allowingJoined: true), help: ArgumentHelp("ssh_config option, e.g. -o StrictHostKeyChecking=accept-new (repeatable).", valueName: "key=value"))
     var options: [String] = []
 
+    @Option(name: .customShort("J", allowingJoined: true), help: ArgumentHelp("Reach SSHHOST through jump hosts, each logged in as 'snc forward' would: [USER@]HOST[:PORT][,...] ('none': directly).", valueName: "destination"))
+    var jumpHosts: String?
+
     @Flag(name: .customShort("v"), help: "Print what snc does (repeat for more); never secrets.")
     var verbosity: Int
 
@@ -98,6 +101,7 @@ struct ForwardCommand: ParsableCommand {
         commandLine.forwards = forwards
         commandLine.remoteForwards = remotes
         commandLine.dynamicForwards = dynamics
+        commandLine.jump = jumpHosts
         let configuration: HostConfiguration
         do {
             configuration = try HostConfiguration.resolve(commandLine)

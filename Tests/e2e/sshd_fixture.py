@@ -71,7 +71,7 @@ class Sshd:
         return path
 
 
-def start_sshd(directory: Path, extra_config="", kinds=("ed25519", "ecdsa")) -> Sshd:
+def start_sshd(directory: Path, extra_config="", kinds=("ed25519", "ecdsa"), log_level="VERBOSE") -> Sshd:
     directory.mkdir(parents=True, exist_ok=True)
     host_keys = {}
     for kind in kinds:
@@ -99,7 +99,7 @@ def start_sshd(directory: Path, extra_config="", kinds=("ed25519", "ecdsa")) -> 
         f"PermitRootLogin prohibit-password\n"
         f"AllowTcpForwarding yes\n"
         f"MaxStartups 100:30:200\n"
-        f"LogLevel VERBOSE\n"
+        f"LogLevel {log_level}\n"
         f"{extra_config}"
     )
     # sshd wants its privilege separation directory.

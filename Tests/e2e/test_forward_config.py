@@ -179,8 +179,7 @@ def test_quoting_matches_ssh_G(snc, tmp_path, case):
 # ssh -G's lines that say such a keyword is in force (ProxyCommand/ProxyJump
 # none, ControlPath none vanish from its output; the others print their default).
 IN_FORCE = {
-    "proxyjump": lambda v: True, "proxycommand": lambda v: True, "certificatefile": lambda v: True,
-    "controlpath": lambda v: True,
+    "certificatefile": lambda v: True, "controlpath": lambda v: True,
     "controlmaster": lambda v: v != "false", "gatewayports": lambda v: v != "no",
     "clearallforwardings": lambda v: v != "no", "addressfamily": lambda v: v != "any",
     "tunnel": lambda v: v != "false", "bindaddress": lambda v: True, "bindinterface": lambda v: True,
@@ -221,7 +220,29 @@ REFUSAL_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(REFUSAL_CASES))
+PROXY_CASES = [case for case in REFUSAL_CASES if "Proxy" in case]
+
+
+@pytest.mark.parametrize("case", PROXY_CASES + ["-J three hops", "-o ProxyCommand beats the file", "-J none keeps ProxyCommand", "-J beats ProxyCommand"])
+def test_proxy_resolution_matches_ssh_G(snc, tmp_path, case):
+    """ProxyJump and ProxyCommand are implemented: the one in force, and its value, as ssh -G prints them."""
+    text, extra = {
+        "-J three hops": ("Host q\n  Port 2\n", ["-J", "u@a:2200,ssh://b@h:23,[::1]:24"]),
+        "-o ProxyCommand beats the file": ("Host q\n  ProxyJump b\n", ["-o", "ProxyCommand=nc %h %p"]),
+        "-J none keeps ProxyCommand": ("Host q\n  ProxyCommand nc %h %p\n", ["-J", "none"]),
+        "-J beats ProxyCommand": ("Host q\n  ProxyCommand nc %h %p\n", ["-J", "a"]),
+    }.get(case) or REFUSAL_CASES[case]
+    config = tmp_path / "config"
+    config.write_bytes(text.encode())
+    theirs = run(["ssh", "-G", "-F", config, *extra, "q"], timeout=20)
+    assert theirs.returncode == 0, theirs.stderr
+    ours = run([snc, "forward", "-G", "-F", config, *extra, "q"])
+    assert ours.returncode == 0, ours.stderr
+    keys = ["proxyjump", "proxycommand"]
+    assert pick(ours.stdout.decode(), keys) == pick(theirs.stdout.decode(), keys)
+
+
+@pytest.mark.parametrize("case", [case for case in REFUSAL_CASES if case not in PROXY_CASES])
 def test_connection_keywords_refused_exactly_when_ssh_uses_them(snc, tmp_path, case):
     text, extra = REFUSAL_CASES[case]
     config = tmp_path / "config"
@@ -243,11 +264,11 @@ def test_connection_keywords_refused_exactly_when_ssh_uses_them(snc, tmp_path, c
 
 
 def test_refused_keyword_stops_a_real_connection(snc, sshd, tmp_path):
-    config = sshd.config(tmp_path, extra="  ProxyJump nowhere.invalid\n")
+    config = sshd.config(tmp_path, extra="  KnownHostsCommand /bin/true\n")
     result = run([snc, "forward", "-F", config, "-W", "127.0.0.1:9", "testhost"], input=b"")
     assert result.returncode == 64
     assert result.stderr.decode() == (
-        f"snc: {config} line 10: ProxyJump nowhere.invalid: not supported by snc "
+        f"snc: {config} line 10: KnownHostsCommand /bin/true: not supported by snc "
         "(it would change where or how snc connects)\n")
 
 
@@ -280,11 +301,10 @@ def test_malformed_brackets_in_L_are_usage_errors(snc, spec):
     assert run(["ssh", "-G", "-F", "none", "-L", spec, "h"], timeout=20).returncode != 0
 
 
-def test_connect_via_refuses_a_proxy_jump_too(snc):
-    result = run([snc, "connect", "--via", "q.invalid", "--ssh-option", "ProxyJump=bastion", "localhost", "80"], input=b"")
+def test_connect_via_refuses_a_malformed_proxy_jump(snc):
+    result = run([snc, "connect", "--via", "q.invalid", "--ssh-option", "ProxyJump=a:b:c", "localhost", "80"], input=b"")
     assert result.returncode == 64
-    assert result.stderr.decode() == (
-        "snc: -o ProxyJump=bastion: not supported by snc (it would change where or how snc connects)\n")
+    assert result.stderr.decode() == 'snc: command-line: Invalid ProxyJump "a:b:c"\n'
 
 
 @pytest.mark.parametrize("spec", ["8080:h\nx:22", "1\r\n2:h:22", "127.0.0.1\n:8080:h:22"])

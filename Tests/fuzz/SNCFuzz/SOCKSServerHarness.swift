@@ -11,7 +11,7 @@ enum SOCKSServerHarness {
         var offset = input.startIndex + 1
         while offset < input.endIndex, handshake.wantsInput {
             let end = min(offset + pieceSize, input.endIndex)
-            handshake.append(UnsafeRawBufferPointer(rebasing: input[offset..<end]))
+            handshake.append(Array(input[offset..<end]))
             offset = end
             // A greeting answered, then the request: two events at most per
             // piece before more input is needed.

@@ -1,0 +1,254 @@
+"""Jump hosts (-J, ProxyJump) and ProxyCommand, through three private sshd instances.
+
+jump1, jump2 and target are sshd processes on 127.0.0.1, each with its own
+host keys and its own authorized user key. On loopback every one is
+reachable directly, so the path is proved by the jump servers' logs
+(LogLevel DEBUG): jump1 logs a direct-tcpip request to jump2's port, jump2
+one to the target's port.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port, run, sha256
+from sshd_fixture import SSHD, echo_roundtrip, start_echo, start_forward, start_sshd, stop_sshd
+
+
+@pytest.fixture(scope="module")
+def chain():
+    if not os.access(SSHD, os.X_OK):
+        pytest.skip("sshd is not installed")
+    directory = Path(tempfile.mkdtemp(prefix="snc-jump-"))
+    servers = {}
+    try:
+        for name in ("jump1", "jump2", "target"):
+            servers[name] = start_sshd(directory / name, kinds=("ed25519",), log_level="DEBUG")
+        yield servers
+    finally:
+        for server in servers.values():
+            stop_sshd(server)
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def write_config(tmp_path, chain, known=("jump1", "jump2", "target"), extra=""):
+    """Host blocks jump1, jump2, target (HostName 127.0.0.1, each its own Port and
+    IdentityFile), one known_hosts file with the servers in `known`."""
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text("".join(chain[name].known_hosts_line() for name in known))
+    blocks = "".join(
+        f"Host {name}\n  HostName 127.0.0.1\n  Port {server.port}\n  IdentityFile {server.user_key}\n"
+        for name, server in chain.items())
+    config = tmp_path / "ssh_config"
+    config.write_text(
+        extra + blocks
+        + f"Host *\n  User {chain['target'].user}\n  IdentitiesOnly yes\n  UserKnownHostsFile {known_hosts}\n"
+          "  StrictHostKeyChecking yes\n  BatchMode yes\n")
+    return config
+
+
+def direct_tcpip_logged(server, port) -> bool:
+    """Whether the sshd logged a direct-tcpip request to 127.0.0.1:port."""
+    log = (server.dir / "sshd.log").read_text(errors="replace")
+    return re.search(rf"server_request_direct_tcpip: originator .* target 127\.0\.0\.1 port {port}\b", log) is not None
+
+
+def wait_for_log(server, port, timeout=10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if direct_tcpip_logged(server, port):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def children(pid) -> list[int]:
+    """PIDs whose parent is pid (/proc/PID/stat, the field after the command name)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat[stat.rfind(")") + 2:].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def gone(pid, timeout=10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def stop(proc):
+    """SIGTERM by PID (snc then reaps its hop processes), bounded; SIGKILL after."""
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+@pytest.mark.parametrize("jumps", [["jump1"], ["jump1", "jump2"]], ids=["one hop", "two hops"])
+def test_J_forwards_4_MiB_exactly_along_the_chain(snc, chain, procs, tmp_path, jumps):
+    config = write_config(tmp_path, chain)
+    echo = start_echo(procs)
+    listen = free_port()
+    proc = start_forward(procs, snc, ["-F", config, "-J", ",".join(jumps), "-L", f"{listen}:127.0.0.1:{echo}", "target"],
+                         listen)
+    data = os.urandom(4 << 20)
+    assert sha256(echo_roundtrip(listen, data)) == sha256(data)
+    # Each hop asked the previous one for a channel to the next: the path is the chain.
+    hops = [chain[name] for name in jumps] + [chain["target"]]
+    for before, after in zip(hops, hops[1:]):
+        assert wait_for_log(before, after.port), f"no direct-tcpip to port {after.port} in {before.dir}"
+    # One hop process per jump host (each starts the next); all gone once snc is stopped.
+    hop = children(proc.pid)
+    assert len(hop) == 1, hop
+    stop(proc)
+    assert proc.returncode is not None
+    assert gone(hop[0]), "the jump host's snc outlived the tunnel"
+
+
+@pytest.mark.parametrize("jumps", [["jump1"], ["jump1", "jump2"]], ids=["one hop", "two hops"])
+def test_J_with_W_relays_stdin_and_stdout(snc, chain, procs, tmp_path, jumps):
+    config = write_config(tmp_path, chain)
+    echo = start_echo(procs)
+    data = os.urandom(1 << 20)
+    result = run([snc, "forward", "-F", config, "-J", ",".join(jumps), "-W", f"127.0.0.1:{echo}", "target"],
+                 input=data, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sha256(result.stdout) == sha256(data)
+    assert wait_for_log(chain[jumps[-1]], chain["target"].port)
+
+
+def test_J_user_and_port_in_the_spec(snc, chain, procs, tmp_path):
+    # The hop is "127.0.0.1" with the port and user from -J; its key comes from a Host block for that name.
+    jump = chain["jump1"]
+    config = write_config(tmp_path, chain, extra=f"Host 127.0.0.1\n  IdentityFile {jump.user_key}\n")
+    echo = start_echo(procs)
+    result = run([snc, "forward", "-F", config, "-J", f"{jump.user}@127.0.0.1:{jump.port}",
+                  "-W", f"127.0.0.1:{echo}", "target"], input=b"spec hop\n", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"spec hop\n"
+    assert wait_for_log(jump, chain["target"].port)
+
+
+def test_ProxyJump_from_the_config_file_with_per_hop_settings(snc, chain, procs, tmp_path):
+    # target -> ProxyJump jump2 -> (jump2's own block) ProxyJump jump1: two hops, each with its own Port and key.
+    config = write_config(tmp_path, chain, extra="Host target\n  ProxyJump jump2\nHost jump2\n  ProxyJump jump1\n")
+    echo = start_echo(procs)
+    listen = free_port()
+    proc = start_forward(procs, snc, ["-F", config, "-L", f"{listen}:127.0.0.1:{echo}", "target"], listen)
+    data = os.urandom(1 << 20)
+    assert sha256(echo_roundtrip(listen, data)) == sha256(data)
+    assert wait_for_log(chain["jump1"], chain["jump2"].port)
+    assert wait_for_log(chain["jump2"], chain["target"].port)
+    stop(proc)
+    listing = run([snc, "forward", "-G", "-F", config, "target"])
+    assert b"proxyjump jump2\n" in listing.stdout
+
+
+def test_ProxyJump_none_on_the_command_line_connects_directly(snc, chain, procs, tmp_path):
+    config = write_config(tmp_path, chain, extra="Host target\n  ProxyJump nowhere.invalid\n")
+    echo = start_echo(procs)
+    result = run([snc, "forward", "-F", config, "-J", "none", "-W", f"127.0.0.1:{echo}", "target"],
+                 input=b"direct\n", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"direct\n"
+
+
+@pytest.mark.parametrize("where", ["config", "-o"])
+def test_ProxyCommand_nc(snc, chain, procs, tmp_path, where):
+    if shutil.which("nc") is None:
+        pytest.skip("nc is not installed")
+    # The command announces itself (with %n expanded), then nc carries the session.
+    command = "sh -c 'echo proxied %n >&2; exec nc %h %p'"
+    config = write_config(tmp_path, chain, extra=f"Host target\n  ProxyCommand {command}\n" if where == "config" else "")
+    echo = start_echo(procs)
+    data = os.urandom(1 << 20)
+    option = ["-o", f"ProxyCommand={command}"] if where == "-o" else []
+    result = run([snc, "forward", "-F", config, *option, "-W", f"127.0.0.1:{echo}", "target"], input=data, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sha256(result.stdout) == sha256(data)
+    assert b"proxied target\n" in result.stderr
+
+
+def test_connect_via_takes_a_ProxyCommand_too(snc, chain, procs, tmp_path):
+    if shutil.which("nc") is None:
+        pytest.skip("nc is not installed")
+    target = chain["target"]
+    known = tmp_path / "known_hosts"
+    known.write_text(target.known_hosts_line())
+    options = [f"HostName=127.0.0.1", f"Port={target.port}", f"User={target.user}", f"IdentityFile={target.user_key}",
+               "IdentitiesOnly=yes", f"UserKnownHostsFile={known}", "StrictHostKeyChecking=yes", "BatchMode=yes",
+               "ProxyCommand=sh -c 'echo proxied %h >&2; exec nc %h %p'"]
+    echo = start_echo(procs)
+    result = run([snc, "connect", *[arg for option in options for arg in ("--ssh-option", option)],
+                  "--via", "target", "127.0.0.1", echo], input=b"via a proxy\n", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"via a proxy\n"
+    assert b"proxied 127.0.0.1\n" in result.stderr
+
+
+def test_a_failing_ProxyCommand_reports_its_exit(snc, chain, tmp_path):
+    config = write_config(tmp_path, chain)
+    result = run([snc, "forward", "-F", config, "-o", "ProxyCommand=sh -c 'echo no way >&2; exit 3'",
+                  "-W", "127.0.0.1:9", "target"], input=b"", timeout=30)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "no way\n" in err
+    assert "Connection closed by remote host (ProxyCommand exited with status 3)" in err, err
+
+
+def test_a_hop_with_an_unknown_host_key_is_refused_by_name(snc, chain, tmp_path):
+    config = write_config(tmp_path, chain, known=("jump2", "target"))
+    result = run([snc, "forward", "-F", config, "-J", "jump1", "-W", "127.0.0.1:9", "target"], input=b"", timeout=30)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert f"No ED25519 host key is known for [127.0.0.1]:{chain['jump1'].port}" in err, err
+    assert "Host key verification failed." in err
+    assert "jump host jump1 exited with status 1" in err, err
+
+
+def test_a_hop_that_cannot_reach_the_next_fails_with_a_message(snc, chain, tmp_path):
+    # jump1 is asked for a channel to a closed port: the hop says why, the run ends with 1.
+    closed = free_port()
+    config = write_config(tmp_path, chain, extra=f"Host nothing\n  HostName 127.0.0.1\n  Port {closed}\n")
+    result = run([snc, "forward", "-F", config, "-J", "jump1", "-W", "127.0.0.1:9", "nothing"], input=b"", timeout=30)
+    assert result.returncode == 1
+    err = result.stderr.decode()
+    assert "open failed" in err or "channel open" in err, err
+    assert "jump host jump1 exited with status 1" in err, err
+
+
+@pytest.mark.parametrize("spec", ["", "a,,b", "a,", ":22", "a:0", "a:70000", "a:x", "@a", "[::1", "a:1:2", "ssh://a/path", "-a"])
+def test_malformed_J_is_a_usage_error_naming_it(snc, spec):
+    # Joined (-J-a), so that a value starting with '-' is not read as an option.
+    result = run([snc, "forward", "-G", "-F", "none", f"-J{spec}" if spec else "-J", *([] if spec else [""]), "h"])
+    assert result.returncode == 64, result.stdout
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0] == f'snc: Invalid -J argument "{spec}"', lines
+
+
+@pytest.mark.parametrize("value", ["a:b:c", "a,,b", "u@:22", "a:99999", "ssh://a/path"])
+def test_malformed_ProxyJump_in_a_config_file_is_a_usage_error(snc, tmp_path, value):
+    config = tmp_path / "config"
+    config.write_text(f"Host other\n  ProxyJump {value}\n")
+    result = run([snc, "forward", "-G", "-F", config, "h"])
+    assert result.returncode == 64, result.stdout
+    assert result.stderr.decode() == f'snc: {config} line 2: Invalid ProxyJump "{value}"\n'
+    assert run(["ssh", "-G", "-F", config, "h"], timeout=20).returncode != 0
