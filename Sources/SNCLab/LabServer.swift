@@ -30,11 +30,11 @@ package final class LabServer {
     package let boundAddress: SocketAddress
     /// The listening socket, held by reference so that the loop can borrow
     /// it and `run` can close it (by dropping the holder) to stop accepting.
-    private final class Listener {
+    private final class ListeningSocketBox {
         let socket: Socket
         init(_ socket: consuming Socket) { self.socket = socket }
     }
-    private var listener: Listener?
+    private var listener: ListeningSocketBox?
     private let log: ServeLog
     private let wakeup: Wakeup
 
@@ -54,7 +54,7 @@ package final class LabServer {
         } catch {
             throw .system(error)
         }
-        listener = Listener(socket)
+        listener = ListeningSocketBox(socket)
     }
 
     private static func listen(_ configuration: ServeConfiguration) throws(ServeError) -> Socket {

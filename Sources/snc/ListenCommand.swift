@@ -93,7 +93,7 @@ struct ListenCommand: ParsableCommand {
             throw Diagnostics.failure(error.message, code: .usage)
         }
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
-            try Listener(options: options, reporter: netcat.reporter).run(local: LocalStreams())
+            try ListenDriver(options: options, reporter: netcat.reporter).run(local: LocalStreams())
         }
     }
 
