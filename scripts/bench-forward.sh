@@ -8,6 +8,7 @@
 #   scripts/bench-forward.sh                 # 1 GiB per run
 #   BENCH_MIB=256 scripts/bench-forward.sh   # quicker
 #   BENCH_SESSIONS=4 ...                     # sessions for snc's parallel run (default 8)
+#   SNC_BIN=/path/to/snc ...                 # that binary (no build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SNC_BIN="${SNC_BIN:-$PWD/.build/release/snc}"

@@ -119,6 +119,8 @@ def main():
     parser.add_argument("--idle-clients", type=int, default=10000)
     parser.add_argument("--timeout", type=float, default=15)
     parser.add_argument("--quick", action="store_true", help="fewer connections per run (a smoke test)")
+    parser.add_argument("--snc-only", action="store_true",
+                        help="only snc load against snc serve, one line a level (for scripts/bench-compare.sh)")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -130,6 +132,15 @@ def main():
         return max(2000, 2 * level) if args.quick else max(20000, 3 * level)
 
     print(f"bench-lab: 1 KiB messages, levels {levels}, {os.cpu_count()} cores, snc {SNC}")
+    if args.snc_only:
+        for level in levels:
+            proc, port = start(servers()["snc serve"])
+            try:
+                result = snc_load(port, level, budget(level), args.timeout)
+            finally:
+                stop(proc)
+            print(f"snc level {level}: {result['rate']:.0f} conn/s, p99 {result['p99']:.1f} ms, {result['failed']} failed", flush=True)
+        return
     print(f"somaxconn {Path('/proc/sys/net/core/somaxconn').read_text().strip()}, "
           f"open files {hard}, ports {Path('/proc/sys/net/ipv4/ip_local_port_range').read_text().split()}")
     rows = []

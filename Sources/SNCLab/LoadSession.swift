@@ -75,9 +75,8 @@ package struct LoadSession {
         var interrupted = false
         var lastDrawn: UInt64 = 0
         while run.workersFinished.load(ordering: .sequentiallyConsistent) < workers {
-            var entry = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
-            _ = try? Poll.wait(&entry, timeoutMilliseconds: 20)
-            if entry[0].revents != 0, (try? signals.next()) != nil {
+            let ready = (try? Poll.wait(for: signals.descriptor, .readable, timeoutMilliseconds: 20)) ?? []
+            if !ready.isEmpty, (try? signals.next()) != nil {
                 run.stopping.store(true, ordering: .relaxed)
                 if interrupted {
                     // A second signal: stop waiting for clients in flight; report what finished.

@@ -174,8 +174,7 @@ final class RelayDirection {
         while state == .draining {
             sinkReady = true
             if pump(socket) == 0 && state == .draining && !sinkReady {
-                var entry = [pollfd(fd: sink, events: Int16(POLLOUT), revents: 0)]
-                guard (try? Poll.wait(&entry, timeoutMilliseconds: -1)) != nil else { return }
+                guard (try? Poll.wait(for: sink, .writable, timeoutMilliseconds: -1)) != nil else { return }
             }
         }
     }

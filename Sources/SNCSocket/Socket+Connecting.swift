@@ -44,14 +44,13 @@ extension Socket {
     /// Waits for an attempt in progress to finish and reads its result.
     private func awaitConnection(deadline: Deadline?) throws(ConnectFailure) {
         while true {
-            var entry = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
-            let ready: Int
+            let ready: PollEvents
             do {
-                ready = try Poll.wait(&entry, timeoutMilliseconds: deadline?.remainingMilliseconds ?? -1)
+                ready = try Poll.wait(for: descriptor, .writable, timeoutMilliseconds: deadline?.remainingMilliseconds ?? -1)
             } catch {
                 throw .failed(error)
             }
-            if ready > 0 { break }
+            if !ready.isEmpty { break }
             if let deadline, deadline.hasPassed { throw .timedOut }
         }
         let pending: CInt

@@ -110,8 +110,7 @@ package struct Socket: ~Copyable {
             switch try write(UnsafeRawBufferPointer(rebasing: buffer[offset...])) {
             case .done(let count): offset += count
             case .wouldBlock:
-                var entry = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
-                _ = try Poll.wait(&entry, timeoutMilliseconds: -1)
+                try Poll.wait(for: descriptor, .writable, timeoutMilliseconds: -1)
             }
         }
     }

@@ -70,12 +70,7 @@ struct ConnectCommand: ParsableCommand {
             try runThroughSSH(via: via)
             return
         }
-        let options: ConnectOptions
-        do {
-            options = try connectOptions()
-        } catch {
-            throw Diagnostics.failure(error.message, code: .usage)
-        }
+        let options = try NetcatExit.checked(connectOptions)
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
             try Connector(options: options, reporter: netcat.reporter).run(local: LocalStreams())
         }

@@ -86,12 +86,7 @@ struct ListenCommand: ParsableCommand {
     var port: String?
 
     func run() throws {
-        let options: ListenOptions
-        do {
-            options = try listenOptions()
-        } catch {
-            throw Diagnostics.failure(error.message, code: .usage)
-        }
+        let options = try NetcatExit.checked(listenOptions)
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
             try ListenDriver(options: options, reporter: netcat.reporter).run(local: LocalStreams())
         }
