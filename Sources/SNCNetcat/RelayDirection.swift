@@ -37,7 +37,7 @@ final class RelayDirection {
     /// SPLICE_F_NONBLOCK for pipes.
     let localKind: Descriptor.Kind
     let localIsNonBlocking: Bool
-    /// nil: the socket data is read and dropped (`--send-only`).
+    /// True: what the socket brings is read and dropped (`--send-only`).
     let discards: Bool
     let datagram: DatagramPeer?
     let crlf: Bool

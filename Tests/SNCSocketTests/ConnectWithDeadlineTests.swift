@@ -8,21 +8,22 @@ import SNCSocket
     }
 
     @Test func aListeningPeerConnectsAndTheSocketStaysNonBlocking() throws {
-        let listener = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let listener = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
         try listener.bind(to: loopback(port: 0))
         try listener.listen(backlog: 4)
-        let client = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let client = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
         try client.connectNonBlocking(to: listener.localAddress(), deadline: Deadline(seconds: 5))
         #expect(try client.isNonBlocking)
     }
 
     @Test func aRefusalIsAFailureNotATimeout() throws {
         // A port bound but not listening refuses at once.
-        let holder = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let holder = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
         try holder.bind(to: loopback(port: 0))
-        let client = try Socket(family: AF_INET, type: SOCK_STREAM)
-        do {
-            try client.connectNonBlocking(to: holder.localAddress(), deadline: Deadline(seconds: 5))
+        let client = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
+        let closedPort = try holder.localAddress()
+        do throws(ConnectFailure) {
+            try client.connectNonBlocking(to: closedPort, deadline: Deadline(seconds: 5))
             Issue.record("connect to a closed port succeeded")
         } catch {
             guard case .failed(let failure) = error else { Issue.record("expected a refusal, got \(error)"); return }
@@ -31,10 +32,10 @@ import SNCSocket
     }
 
     @Test func theBlockingFormRestoresBlockingMode() throws {
-        let listener = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let listener = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
         try listener.bind(to: loopback(port: 0))
         try listener.listen(backlog: 4)
-        let client = try Socket(family: AF_INET, type: SOCK_STREAM)
+        let client = try Socket(family: AF_INET, type: CInt(SOCK_STREAM.rawValue))
         try client.connect(to: listener.localAddress(), timeoutMilliseconds: 5000)
         #expect(try !client.isNonBlocking)
     }

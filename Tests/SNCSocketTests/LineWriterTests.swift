@@ -3,13 +3,17 @@ import Testing
 import Glibc
 import SNCSocket
 
-@Suite struct LineWriterTests {
+// Serialized: a writer blocked on a full pipe holds the process-wide lock,
+// and the other tests' writes would then take the cooperative threads that
+// the reading test needs.
+@Suite(.serialized) struct LineWriterTests {
     /// Reads from `descriptor` until `count` bytes arrived, end of file, or 20 s passed.
     private func readBytes(_ descriptor: CInt, count: Int) -> [UInt8] {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         let deadline = Deadline(seconds: 20)
         while received.count < count && !deadline.hasPassed {
+            guard (try? Poll.wait(for: descriptor, .readable, timeoutMilliseconds: deadline.remainingMilliseconds))?.isEmpty == false else { continue }
             let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if got > 0 { received += chunk[..<got] } else if got == 0 || errno != EINTR { break }
         }
