@@ -10,9 +10,10 @@
 #   scripts/bench-lab.sh --quick         # fewer connections per level
 #   scripts/bench-lab.sh --levels 10,100 --idle-clients 2000
 #   scripts/bench-lab.sh --only-c        # snc serve vs a C thread-per-connection server only
+#   SNC_BIN=/path/to/snc scripts/bench-lab.sh --snc-only   # that binary, snc alone, no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build -c release >/dev/null
+[[ -n "${SNC_BIN:-}" ]] || swift build -c release >/dev/null
 ulimit -n "$(ulimit -Hn)"
 exec python3 scripts/bench_lab.py "$@"

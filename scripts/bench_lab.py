@@ -252,11 +252,13 @@ def main():
     parser.add_argument("--c-rounds", type=int, default=3, help="alternating runs per server and level in that comparison")
     parser.add_argument("--c-connections", type=int, default=10000, help="connections per run in that comparison")
     parser.add_argument("--only-c", action="store_true", help="run only the comparison with the C server")
+    parser.add_argument("--snc-only", action="store_true",
+                        help="only snc load against snc serve, one line a level (for scripts/bench-compare.sh)")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     levels = [int(level) for level in args.levels.split(",")]
-    c_levels = [int(level) for level in args.c_levels.split(",") if level]
+    c_levels = [] if args.snc_only else [int(level) for level in args.c_levels.split(",") if level]
     with tempfile.TemporaryDirectory() as folder:
         c_server = build_c_server(folder) if c_levels else None
         if args.only_c:
@@ -276,6 +278,15 @@ def main_runs(args, levels):
         return max(2000, 2 * level) if args.quick else max(20000, 3 * level)
 
     print(f"bench-lab: 1 KiB messages, levels {levels}, {os.cpu_count()} cores, snc {SNC}")
+    if args.snc_only:
+        for level in levels:
+            proc, port = start(servers()["snc serve"])
+            try:
+                result = snc_load(port, level, budget(level), args.timeout)
+            finally:
+                stop(proc)
+            print(f"snc level {level}: {result['rate']:.0f} conn/s, p99 {result['p99']:.1f} ms, {result['failed']} failed", flush=True)
+        return
     print(f"somaxconn {Path('/proc/sys/net/core/somaxconn').read_text().strip()}, "
           f"open files {hard}, ports {Path('/proc/sys/net/ipv4/ip_local_port_range').read_text().split()}")
     rows = []

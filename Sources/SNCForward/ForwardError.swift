@@ -49,10 +49,4 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
         case .ssh(let error): error.description
         }
     }
-
-    /// 64 for usage errors, 1 for everything else (as nc exits on network failures).
-    package var exitCode: Int32 {
-        if case .usage = self { return 64 }
-        return 1
-    }
 }

@@ -46,9 +46,8 @@ struct BlockingClient {
             try socket.bind(to: source)
         }
         if try !socket.connect(to: target) {
-            var entry = [pollfd(fd: socket.descriptor, events: Int16(POLLOUT), revents: 0)]
             let deadline = Deadline(milliseconds: run.timeoutMilliseconds)
-            while try Poll.wait(&entry, timeoutMilliseconds: deadline.remainingMilliseconds) == 0 {
+            while try Poll.wait(for: socket.descriptor, .writable, timeoutMilliseconds: deadline.remainingMilliseconds).isEmpty {
                 if deadline.hasPassed { return .connectTimedOut }
             }
             let pending = try socket.option(level: SOL_SOCKET, name: SO_ERROR)
@@ -115,11 +114,10 @@ struct BlockingClient {
     /// of file or an error) or `deadline` (CLOCK_MONOTONIC nanoseconds)
     /// passes; false on the deadline. The read after it then cannot block.
     private static func waitReadable(_ socket: borrowing Socket, until deadline: UInt64) throws(SyscallError) -> Bool {
-        var entry = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)]
         while true {
             let milliseconds = MonotonicClock.milliseconds(until: deadline)
             guard milliseconds > 0 else { return false }
-            if try Poll.wait(&entry, timeoutMilliseconds: milliseconds) > 0 { return true }
+            if try !Poll.wait(for: socket.descriptor, .readable, timeoutMilliseconds: milliseconds).isEmpty { return true }
         }
     }
 }

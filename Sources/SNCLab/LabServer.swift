@@ -32,11 +32,11 @@ package final class LabServer {
     package let boundAddress: SocketAddress
     /// The listening socket, held by reference so that the loop can borrow
     /// it and `run` can close it (by dropping the holder) to stop accepting.
-    private final class Listener {
+    private final class ListeningSocketBox {
         let socket: Socket
         init(_ socket: consuming Socket) { self.socket = socket }
     }
-    private var listener: Listener?
+    private var listener: ListeningSocketBox?
     private let log: ServeLog
     private let wakeup: Wakeup
     /// Threads that finished a client and wait for the next one.
@@ -58,7 +58,7 @@ package final class LabServer {
         } catch {
             throw .system(error)
         }
-        listener = Listener(socket)
+        listener = ListeningSocketBox(socket)
     }
 
     private static func listen(_ configuration: ServeConfiguration) throws(ServeError) -> Socket {
@@ -120,13 +120,12 @@ package final class LabServer {
                 }
                 continue
             }
-            var entries = [
-                pollfd(fd: listenerDescriptor, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
-            ]
-            _ = try Poll.wait(&entries, timeoutMilliseconds: -1)
-            if entries[1].revents != 0, try signals.next() != nil { return }
-            guard entries[0].revents != 0 else { continue }
+            var entries = PollSet()
+            let listening = entries.add(listenerDescriptor, waitingFor: .readable)
+            let signalled = entries.add(signals.descriptor, waitingFor: .readable)
+            _ = try entries.wait(timeoutMilliseconds: -1)
+            if !entries.reported(signalled).isEmpty, try signals.next() != nil { return }
+            guard !entries.reported(listening).isEmpty else { continue }
 
             switch try acceptReady() {
             case .drained:
@@ -210,12 +209,11 @@ package final class LabServer {
         wakeup.arm()
         defer { wakeup.disarm() }
         if ready() { return false }
-        var entries = [
-            pollfd(fd: wakeup.readEnd, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
-        ]
-        _ = try Poll.wait(&entries, timeoutMilliseconds: milliseconds)
-        return entries[1].revents != 0 ? try signals.next() != nil : false
+        var entries = PollSet()
+        entries.add(wakeup.readEnd, waitingFor: .readable)
+        let signalled = entries.add(signals.descriptor, waitingFor: .readable)
+        _ = try entries.wait(timeoutMilliseconds: milliseconds)
+        return entries.reported(signalled).isEmpty ? false : try signals.next() != nil
     }
 
     // MARK: Stopping

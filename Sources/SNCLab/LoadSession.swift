@@ -89,9 +89,8 @@ package struct LoadSession {
         var stoppedBy: CInt?
         var lastDrawn: UInt64 = 0
         while run.workersFinished.load(ordering: .sequentiallyConsistent) < workers {
-            var entry = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
-            _ = try? Poll.wait(&entry, timeoutMilliseconds: 20)
-            if entry[0].revents != 0, let signal = try? signals.next() {
+            let ready = (try? Poll.wait(for: signals.descriptor, .readable, timeoutMilliseconds: 20)) ?? []
+            if !ready.isEmpty, let signal = try? signals.next() {
                 run.stopping.store(true, ordering: .relaxed)
                 if stoppedBy != nil {
                     // A second signal: stop waiting for clients in flight; report what finished.

@@ -1,8 +1,8 @@
 import SNCSocket
 import Glibc
 
-/// One line per client on stdout, each written whole with one write(2)
-/// under Console's lock, so lines from thousands of threads never interleave.
+/// One line per client on stdout, each written whole through `LineWriter`,
+/// so lines from thousands of threads never interleave.
 package final class ServeLog: Sendable {
     private let quiet: Bool
 
@@ -23,6 +23,6 @@ package final class ServeLog: Sendable {
     /// Writes text to stdout; a closed or broken stdout is not the clients'
     /// problem, so write errors are dropped.
     package func write(_ text: String) {
-        Console.write(STDOUT_FILENO, text)
+        LineWriter.standardOutput.write(text)
     }
 }

@@ -43,42 +43,45 @@ struct Broker {
         let state = State(inputOpen: routes.inputToClients, outputOpen: routes.clientsToOutput)
         do { try listener.setNonBlocking(true) } catch { throw .system(error) }
         var buffer = [UInt8](repeating: 0, count: Self.readSize)
-        var descriptors: [pollfd] = []
+        var descriptors = PollSet()
         var acceptBackoff = AcceptBackoff()
         while true {
             let paused = state.clients.contains { rule.holdsOthersBack(queued: $0.outgoing.count) }
-            descriptors.removeAll(keepingCapacity: true)
+            descriptors.removeAll()
             // Out of descriptors, the listener stays readable: leave it out of the
             // poll set until the pause ends or a client leaves, or the loop spins.
             // Read once, so the poll set and the timeout agree on whether it is paused.
             let acceptWait = acceptBackoff.remainingMilliseconds
             let listening = acceptWait < 0
-            descriptors.append(pollfd(fd: listening ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
+            let arrivals = descriptors.add(listener.descriptor, waitingFor: .readable, if: listening)
             // stdin waits until someone is there to read it, so none of it is lost.
             let readsInput = state.inputOpen && !paused && !state.clients.isEmpty
-            descriptors.append(pollfd(fd: readsInput ? STDIN_FILENO : -1, events: Int16(POLLIN), revents: 0))
+            let input = descriptors.add(STDIN_FILENO, waitingFor: .readable, if: readsInput)
+            // Clients follow in order, so client i is at firstClient + i.
+            let firstClient = descriptors.count
             for client in state.clients {
-                let events = (paused ? 0 : POLLIN) | (client.outgoing.isEmpty ? 0 : POLLOUT)
-                descriptors.append(pollfd(fd: events == 0 ? -1 : client.socket.descriptor, events: Int16(events), revents: 0))
+                var events: PollEvents = paused ? [] : .readable
+                if !client.outgoing.isEmpty { events.insert(.writable) }
+                descriptors.add(client.socket.descriptor, waitingFor: events)
             }
             do {
-                _ = try Poll.wait(&descriptors, timeoutMilliseconds: pollTimeout(acceptWait, state))
+                _ = try descriptors.wait(timeoutMilliseconds: pollTimeout(acceptWait, state))
             } catch {
                 throw .system(error)
             }
             let clients = state.clients
-            if descriptors[0].revents != 0, let failure = accept(from: listener, state, routes) {
+            if !descriptors.reported(arrivals).isEmpty, let failure = accept(from: listener, state, routes) {
                 if acceptBackoff.pause() { reporter.warning("accept: \(failure.errno.description); pausing new connections") }
             } else if listening {
                 acceptBackoff.reset()
             }
-            if descriptors[1].revents != 0 {
+            if !descriptors.reported(input).isEmpty {
                 readInput(into: &buffer, state, routes)
             }
             for (index, client) in clients.enumerated() where !client.gone {
-                let ready = descriptors[index + 2].revents
-                if ready & Int16(POLLOUT) != 0 { flush(client) }
-                if ready & Int16(POLLIN | POLLHUP | POLLERR) != 0 { read(client, into: &buffer, state, routes) }
+                let ready = descriptors.reported(firstClient + index)
+                if ready.contains(.writable) { flush(client) }
+                if !ready.isDisjoint(with: [.readable, .hangUp]) { read(client, into: &buffer, state, routes) }
             }
             dropStalled(state)
             if state.inputEnded && routes.halfClosesWhenInputEnds { shutDownSending(state) }

@@ -92,7 +92,7 @@ package struct Connector {
         }
         try bindSource(socket, for: address)
         do {
-            try Connection.connect(socket, to: address, timeout: options.connectTimeout)
+            try socket.connectNonBlocking(to: address, deadline: options.connectTimeout.map { Deadline(seconds: $0) })
         } catch {
             switch error {
             case .timedOut:
@@ -172,7 +172,7 @@ package struct Connector {
         }
         do throws(SyscallError) {
             do {
-                try Connection.connect(socket, to: address, timeout: options.connectTimeout)
+                try socket.connectNonBlocking(to: address, deadline: options.connectTimeout.map { Deadline(seconds: $0) })
             } catch {
                 switch error {
                 case .timedOut: throw SyscallError("connect", code: ETIMEDOUT)

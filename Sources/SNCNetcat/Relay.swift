@@ -148,7 +148,7 @@ private struct RelayLoop {
     private var inboundFinished = false
     private var quitDeadline: Deadline?
     private var lastActivity = MonotonicClock.now()
-    private var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 3)
+    private var descriptors = PollSet()
 
     init(outbound: RelayDirection, inbound: RelayDirection, options: SessionOptions, isStream: Bool, outboundEndedBefore: Bool,
          local: LocalStreams) {
@@ -234,26 +234,27 @@ private struct RelayLoop {
 
     /// poll(2) on stdin, the socket and stdout for what the directions wait for.
     private mutating func wait(_ socket: borrowing Socket, timeoutMilliseconds: Int32) throws(SyscallError) -> Int {
-        let socketEvents = (inbound.wantsSource ? POLLIN : 0) | (outbound.wantsSink ? POLLOUT : 0)
+        var socketEvents: PollEvents = []
+        if inbound.wantsSource { socketEvents.insert(.readable) }
+        if outbound.wantsSink { socketEvents.insert(.writable) }
         // A descriptor with nothing to wait for is left out (-1), or its
         // POLLHUP would wake the loop over and over.
-        descriptors[0] = pollfd(fd: outbound.wantsSource ? outbound.local : -1, events: Int16(POLLIN), revents: 0)
-        descriptors[1] = pollfd(fd: socketEvents != 0 ? socket.descriptor : -1, events: Int16(socketEvents), revents: 0)
-        descriptors[2] = pollfd(fd: inbound.wantsSink ? inbound.local : -1, events: Int16(POLLOUT), revents: 0)
-        if timeoutMilliseconds < 0 && descriptors.allSatisfy({ $0.fd < 0 }) {
+        descriptors.removeAll()
+        let input = descriptors.add(outbound.local, waitingFor: .readable, if: outbound.wantsSource)
+        let network = descriptors.add(socket.descriptor, waitingFor: socketEvents)
+        let output = descriptors.add(inbound.local, waitingFor: .writable, if: inbound.wantsSink)
+        if timeoutMilliseconds < 0 && descriptors.isEmpty {
             // Nothing can ever wake us: a bug, not a reason to hang.
             inbound.networkLost(nil)
             outbound.networkLost(nil)
             return 0
         }
-        let ready = try Poll.wait(&descriptors, timeoutMilliseconds: timeoutMilliseconds)
+        let ready = try descriptors.wait(timeoutMilliseconds: timeoutMilliseconds)
         guard ready > 0 else { return 0 }
-        let hangup = Int16(POLLHUP | POLLERR | POLLNVAL)
-        if descriptors[0].revents != 0 { outbound.sourceReady = true }
-        let socketReady = descriptors[1].revents
-        if socketReady & (Int16(POLLIN) | hangup) != 0 && inbound.wantsSource { inbound.sourceReady = true }
-        if socketReady & (Int16(POLLOUT) | hangup) != 0 && outbound.wantsSink { outbound.sinkReady = true }
-        if descriptors[2].revents != 0 { inbound.sinkReady = true }
+        if !descriptors.reported(input).isEmpty { outbound.sourceReady = true }
+        if descriptors.isReady(network, for: .readable) && inbound.wantsSource { inbound.sourceReady = true }
+        if descriptors.isReady(network, for: .writable) && outbound.wantsSink { outbound.sinkReady = true }
+        if !descriptors.reported(output).isEmpty { inbound.sinkReady = true }
         return ready
     }
 }

@@ -80,8 +80,8 @@ struct Scanner {
             }
             let deadline = Deadline(milliseconds: slice)
             while !deadline.hasPassed {
-                var entry = [pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)]
-                guard let ready = try? Poll.wait(&entry, timeoutMilliseconds: deadline.remainingMilliseconds), ready > 0 else { continue }
+                guard let ready = try? Poll.wait(for: socket.descriptor, .readable, timeoutMilliseconds: deadline.remainingMilliseconds),
+                      !ready.isEmpty else { continue }
                 let received = scratch.withUnsafeMutableBytes { buffer in
                     Result { () throws(SyscallError) in try socket.read(into: buffer) }
                 }

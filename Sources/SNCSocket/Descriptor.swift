@@ -22,8 +22,7 @@ package enum Descriptor {
             switch try write(descriptor, UnsafeRawBufferPointer(rebasing: buffer[offset...])) {
             case .done(let count): offset += count
             case .wouldBlock:
-                var entry = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
-                _ = try Poll.wait(&entry, timeoutMilliseconds: -1)
+                try Poll.wait(for: descriptor, .writable, timeoutMilliseconds: -1)
             }
         }
     }

@@ -16,9 +16,8 @@ extension Socket {
         while !deadline.hasPassed {
             let receivedEnd = discardReadable(into: &scratch)
             if receivedEnd || snc_unsent_bytes(descriptor) <= 0 { return }
-            var entry = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
             // Acknowledgements raise no poll event: look again every 10 ms.
-            _ = try? Poll.wait(&entry, timeoutMilliseconds: min(10, deadline.remainingMilliseconds))
+            _ = try? Poll.wait(for: descriptor, .readable, timeoutMilliseconds: min(10, deadline.remainingMilliseconds))
         }
     }
 

@@ -65,36 +65,6 @@ package struct Socket: ~Copyable {
         throw SyscallError("connect", code: code)
     }
 
-    /// Connects with a deadline, as nc's `-w` does: a non-blocking connect,
-    /// poll for writability, then the outcome from SO_ERROR. The socket is
-    /// left in the blocking mode it had before.
-    package func connect(to address: SocketAddress, timeoutMilliseconds: Int32?) throws(SyscallError) {
-        guard let timeoutMilliseconds else {
-            if try connect(to: address) { return }
-            // A blocking connect interrupted by a signal completes in the background.
-            try waitForConnect(timeoutMilliseconds: -1)
-            return
-        }
-        let wasNonBlocking = try isNonBlocking
-        try setNonBlocking(true)
-        if try !connect(to: address) {
-            try waitForConnect(timeoutMilliseconds: timeoutMilliseconds)
-        }
-        try setNonBlocking(wasNonBlocking)
-    }
-
-    private func waitForConnect(timeoutMilliseconds: Int32) throws(SyscallError) {
-        let deadline = timeoutMilliseconds < 0 ? nil : Deadline(milliseconds: Int(timeoutMilliseconds))
-        while true {
-            var entry = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
-            let ready = try Poll.wait(&entry, timeoutMilliseconds: deadline?.remainingMilliseconds ?? -1)
-            if ready > 0 { break }
-            if let deadline, deadline.hasPassed { throw SyscallError("connect", code: ETIMEDOUT) }
-        }
-        let pending: CInt = try option(level: SOL_SOCKET, name: SO_ERROR)
-        if pending != 0 { throw SyscallError("connect", code: pending) }
-    }
-
     /// A connection taken by `accept(nonBlocking:call:)`: the new socket and who it came from.
     package struct Accepted: ~Copyable {
         package var socket: Socket
@@ -140,8 +110,7 @@ package struct Socket: ~Copyable {
             switch try write(UnsafeRawBufferPointer(rebasing: buffer[offset...])) {
             case .done(let count): offset += count
             case .wouldBlock:
-                var entry = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
-                _ = try Poll.wait(&entry, timeoutMilliseconds: -1)
+                try Poll.wait(for: descriptor, .writable, timeoutMilliseconds: -1)
             }
         }
     }

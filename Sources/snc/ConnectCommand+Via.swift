@@ -47,7 +47,7 @@ extension ConnectCommand {
                 via: destination.destination, sshPort: sshPort, host: host, port: port.number, options: sshOptions,
                 verbosity: netcat.verbose ? 1 : 0)
         } catch {
-            throw Diagnostics.failure(error.description, code: ExitCode(error.exitCode))
+            throw Diagnostics.failure(error.description, code: error.exitCode)
         }
     }
 }

@@ -78,12 +78,7 @@ struct ConnectCommand: ParsableCommand {
             try runThroughSSH(via: via)
             return
         }
-        let options: ConnectOptions
-        do {
-            options = try connectOptions()
-        } catch {
-            throw Diagnostics.failure(error.message, code: .usage)
-        }
+        let options = try NetcatExit.checked(connectOptions)
         var connector = Connector(options: options, reporter: netcat.reporter)
         if let spec = options.proxy { connector.proxyPassword = { user in Self.proxyPassword(user: user, proxy: spec) } }
         if let program = options.session.program {

@@ -1,18 +1,15 @@
 import ArgumentParser
-import Glibc
+import SNCSocket
 
 /// How snc speaks on stderr: one line per message, prefixed "snc: " as nc
 /// prefixes "nc: ", and the exit code that goes with a failure.
 enum Diagnostics {
-    /// Writes one line to stderr, unbuffered, so it is never lost on exit.
+    /// The writer every command and feature is given for stderr.
+    static let standardError = LineWriter.standardError
+
+    /// Writes one "snc: ..." line to stderr.
     static func say(_ message: String) {
-        let line = "snc: \(message)\n"
-        var bytes = Array(line.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
-            if written > 0 { offset += written } else if written == -1 && errno == EINTR { continue } else { break }
-        }
+        standardError.line("snc: \(message)")
     }
 
     /// Reports a failure and returns the ExitCode to throw: 1 for network and

@@ -112,7 +112,7 @@ struct ForwardCommand: ParsableCommand {
             print(configuration.dump, terminator: "")
             return
         }
-        let log = ForwardLog(verbosity: verbosity)
+        let log = ForwardLog(verbosity: verbosity, writer: Diagnostics.standardError)
         for note in configuration.notes { log.debug(note) }
         var settings = TunnelSettings()
         settings.serverAliveInterval = configuration.serverAliveInterval
@@ -128,7 +128,7 @@ struct ForwardCommand: ParsableCommand {
                 try ForwardEngine(configuration: configuration, settings: settings, sessions: sessions, prompter: prompter, log: log).run()
             }
         } catch let error as ForwardError {
-            throw Diagnostics.failure(error.description, code: ExitCode(error.exitCode))
+            throw Diagnostics.failure(error.description, code: error.exitCode)
         }
     }
 

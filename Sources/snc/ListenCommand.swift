@@ -89,18 +89,13 @@ struct ListenCommand: ParsableCommand {
     var port: String?
 
     func run() throws {
-        let options: ListenOptions
-        do {
-            options = try listenOptions()
-        } catch {
-            throw Diagnostics.failure(error.message, code: .usage)
-        }
+        let options = try NetcatExit.checked(listenOptions)
         if let program = options.session.program {
-            try ProgramExit.run { try Listener(options: options, reporter: netcat.reporter).runProgram(program) }
+            try ProgramExit.run { try ListenDriver(options: options, reporter: netcat.reporter).runProgram(program) }
             return
         }
         try NetcatExit.run(failingIdleTimeout: options.session.failingIdleTimeout) {
-            try Listener(options: options, reporter: netcat.reporter).run(local: LocalStreams())
+            try ListenDriver(options: options, reporter: netcat.reporter).run(local: LocalStreams())
         }
     }
 

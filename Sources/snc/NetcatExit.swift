@@ -4,6 +4,16 @@ import SNCNetcat
 /// How netcat commands turn their results into messages and exit codes:
 /// 0 success, 1 network (and other runtime) failure, 64 usage error.
 enum NetcatExit {
+    /// The command line checked into options by `check`; a usage error is
+    /// reported as one "snc: ..." line with exit 64.
+    static func checked<Options>(_ check: () throws(NetcatUsageError) -> Options) throws(ExitCode) -> Options {
+        do {
+            return try check()
+        } catch {
+            throw Diagnostics.failure(error.message, code: .usage)
+        }
+    }
+
     /// Runs `body`, reporting any failure as one "snc: ..." line.
     /// - Parameter failingIdleTimeout: `--idle-timeout`'s seconds: an idle
     ///   timeout is then a failure (ncat); with nil (nc's `-w`) it ends quietly.

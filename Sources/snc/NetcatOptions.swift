@@ -172,6 +172,6 @@ struct NetcatOptions: ParsableArguments {
 
     /// How `-v` lines and warnings reach stderr.
     var reporter: Reporter {
-        Reporter(verbose: verbose) { line in Diagnostics.writeLine(line) }
+        Reporter(verbose: verbose, writeLine: Diagnostics.standardError.line)
     }
 }

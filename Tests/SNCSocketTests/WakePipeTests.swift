@@ -4,8 +4,7 @@ import SNCSocket
 
 @Suite struct WakePipeTests {
     private func readable(_ pipe: WakePipe, waitingMilliseconds: Int32) throws -> Bool {
-        var entry = [pollfd(fd: pipe.readEnd, events: Int16(POLLIN), revents: 0)]
-        return try Poll.wait(&entry, timeoutMilliseconds: waitingMilliseconds) == 1 && entry[0].revents & Int16(POLLIN) != 0
+        try Poll.wait(for: pipe.readEnd, .readable, timeoutMilliseconds: waitingMilliseconds).contains(.readable)
     }
 
     @Test func aWakeFromAnotherThreadEndsAPoll() throws {

@@ -1,5 +1,5 @@
-"""Relay corner cases: a peer that answers and resets mid-upload, data staged across -k sessions,
--q 0 with a large upload to a peer that talks back."""
+"""The relay loses no byte at its edges: a peer's final reply arrives although the peer resets
+mid-upload, and -q 0 still delivers all of a large upload to a peer that talks back."""
 import hashlib
 import os
 import socket

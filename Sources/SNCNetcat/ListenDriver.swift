@@ -4,7 +4,7 @@ import Glibc
 
 /// `snc listen`: nc's `-l`. Waits for a client, relays stdin/stdout with it,
 /// and with `-k` waits for the next; `--broker`/`--chat` serve many at once.
-package struct Listener {
+package struct ListenDriver {
     package let options: ListenOptions
     package let reporter: Reporter
 
@@ -26,7 +26,7 @@ package struct Listener {
         }
         // stdout carries every client's data under -k: it must outlive each one.
         if options.keepListening { options.session.endsOutputWhenPeerFinishes = false }
-        return try Listener(options: options, reporter: reporter).listen(local: local)
+        return try ListenDriver(options: options, reporter: reporter).listen(local: local)
     }
 
     private func listen(local: LocalStreams) throws(NetcatError) -> RelayOutcome {

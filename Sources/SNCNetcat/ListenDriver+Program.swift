@@ -1,7 +1,7 @@
 import SNCSocket
 import Glibc
 
-extension Listener {
+extension ListenDriver {
     /// `snc listen --exec/--sh-exec`: each client gets the program. Without
     /// `-k` one client is served and the program's status is returned; with
     /// `-k` every client gets its own process (at once with a plain

@@ -1,0 +1,59 @@
+import SystemPackage
+import SNCSocket
+import Glibc
+
+/// How a direction ends: end of input, a failed call on either end, or the
+/// connection lost in the other direction.
+extension RelayDirection {
+    /// Why a direction stopped early.
+    enum Failure {
+        /// The peer reset or aborted the connection.
+        case network(SyscallError)
+        /// stdin or stdout failed (not a closed stdout pipe, which ends quietly).
+        case local(SyscallError)
+    }
+
+    func sourceEnded() {
+        reachedEnd = true
+        state = staging.pendingCount > 0 ? .draining : .closed
+    }
+
+    /// Records a failed call and stops the direction the way that failure requires.
+    ///
+    /// - Parameter onSocket: whether the failed call was on the socket (true)
+    ///   or on stdin/stdout (false). Any socket error ends the connection: one
+    ///   treated as local would leave staged bytes that fail again on every
+    ///   round. nil: the call used both ends (splice(2) straight across), so
+    ///   the errno decides.
+    func fail(_ error: SyscallError, onSocket: Bool?) {
+        let networkErrors: Set<Errno> = [
+            .connectionReset, .connectionAbort, .connectionRefused, .timedOut, .socketNotConnected,
+            .noRouteToHost, .networkUnreachable, .networkDown, .networkReset,
+            .hostIsDown, .noBufferSpace, .protocolNotAvailable,
+        ]
+        let onNetwork = onSocket ?? (networkErrors.contains(error.errno)
+            || (error.errno == .brokenPipe && networkEnd == .sink))
+        if onNetwork {
+            networkLost(error)
+        } else if networkEnd == .sink {
+            // Reading stdin failed: treat it as its end, after noting why.
+            failure = failure ?? .local(error)
+            sourceEnded()
+        } else {
+            // stdout is gone. A closed pipe (`| head`) ends this direction quietly.
+            if error.errno != .brokenPipe { failure = failure ?? .local(error) }
+            state = .closed
+        }
+    }
+
+    /// The connection is gone (reset, aborted, or the other direction saw it):
+    /// nothing more can be sent, but what was received is still written out.
+    func networkLost(_ error: SyscallError?) {
+        if let error, failure == nil { failure = .network(error) }
+        if networkEnd == .sink {
+            state = .closed
+        } else if state == .open {
+            state = staging.pendingCount > 0 ? .draining : .closed
+        }
+    }
+}
