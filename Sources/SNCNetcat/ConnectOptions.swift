@@ -13,6 +13,8 @@ package struct ConnectOptions: Sendable, Equatable {
     /// `-z`: only report which ports accept connections.
     package var scan = false
     package var session = SessionOptions()
+    /// `--ssl`: TLS over the connection; nil for plain TCP.
+    package var tls: TLSOptions?
 
     package init(endpoint: NetcatEndpoint) {
         self.endpoint = endpoint

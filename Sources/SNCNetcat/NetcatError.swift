@@ -28,6 +28,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
     case noOpenPort
     /// Any other system call failure (socket, poll...).
     case system(SyscallError)
+    /// `--ssl`: setting up TLS, its handshake or a TLS session failed (`TLSFailure` words it).
+    case tls(String)
 
     package var description: String {
         switch self {
@@ -55,6 +57,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
             ""
         case .system(let error):
             error.description
+        case .tls(let message):
+            message
         }
     }
 
