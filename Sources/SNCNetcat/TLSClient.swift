@@ -48,6 +48,6 @@ package struct TLSClient {
             throw .tls("TLS: the certificate of \(peerName) is \(fingerprint?.description ?? "missing"), not the pinned \(expected)")
         }
         TLSSessionReport.describe(connection, certificate: certificate, reporter: reporter)
-        return TLSRelay.run(connection: connection, socket: socket, local: local, options: session, peerName: peerName)
+        return TLSRelay.run(connection: connection, socket: socket, local: local, options: session, peerName: peerName, reporter: reporter)
     }
 }

@@ -14,7 +14,7 @@ enum TLSHandshake {
             do {
                 progress = try session.handshake()
             } catch {
-                throw .tls("TLS handshake with \(peerName) failed: \(error)")
+                throw .tls("TLS with \(peerName) failed: \(error)")
             }
             let events: CInt
             switch progress {

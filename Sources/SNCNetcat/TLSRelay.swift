@@ -11,8 +11,10 @@ import Glibc
 ///   does for plain TCP, and reading goes on.
 /// - TLS → stdout: SSL_read(3) until 256 KiB are decrypted or the socket is
 ///   empty, then one write(2). The peer's close_notify ends stdout
-///   (`LocalStreams.endOutput`); a TCP end without it is a truncation: the
-///   data is written, and the session fails with a message (exit 1).
+///   (`LocalStreams.endOutput`). A TCP end without it may be a truncation,
+///   and is reported on stderr; it ends stdout too and is not a failure,
+///   because ncat ends its half of a TLS session that way (shutdown(2) on
+///   the socket at stdin's end, no close_notify).
 /// - WANT_READ/WANT_WRITE are states: the call is retried once the socket
 ///   is ready, whichever call asked.
 enum TLSRelay {
@@ -20,8 +22,8 @@ enum TLSRelay {
     static let bufferCapacity = 256 * 1024
 
     static func run(connection: TLSSession, socket: borrowing Socket, local: LocalStreams,
-                    options: SessionOptions, peerName: String) -> RelayOutcome {
-        var loop = TLSRelayLoop(connection: connection, local: local, options: options, peerName: peerName)
+                    options: SessionOptions, peerName: String, reporter: Reporter) -> RelayOutcome {
+        var loop = TLSRelayLoop(connection: connection, local: local, options: options, peerName: peerName, reporter: reporter)
         let outcome = loop.run(socket)
         loop.finish(socket, outcome: outcome)
         return outcome
@@ -41,6 +43,7 @@ struct TLSRelayLoop {
     let local: LocalStreams
     let options: SessionOptions
     let peerName: String
+    let reporter: Reporter
 
     private var outbound: DirectionState
     private let outboundBuffer: ByteBuffer
@@ -63,8 +66,9 @@ struct TLSRelayLoop {
     private var lastActivity = MonotonicClock.now()
     private var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 3)
 
-    init(connection: TLSSession, local: LocalStreams, options: SessionOptions, peerName: String) {
+    init(connection: TLSSession, local: LocalStreams, options: SessionOptions, peerName: String, reporter: Reporter) {
         self.connection = connection
+        self.reporter = reporter
         self.local = local
         self.options = options
         self.peerName = peerName
@@ -90,9 +94,9 @@ struct TLSRelayLoop {
             }
             if inbound == .draining && inboundBuffer.isEmpty { endInbound() }
 
-            if inbound == .closed && outbound == .closed { return ending() }
-            if options.endsWhenInputSent && outbound == .closed { return ending() }
-            if options.endsWhenPeerCloses && inbound == .closed { return ending() }
+            if inbound == .closed && outbound == .closed { return .completed }
+            if options.endsWhenInputSent && outbound == .closed { return .completed }
+            if options.endsWhenPeerCloses && inbound == .closed { return .completed }
             if let quitDeadline, quitDeadline.hasPassed { return .quitAfterInputEnded }
             if moved > 0 { lastActivity = MonotonicClock.now() }
             if moved == 0, let idle = options.idleTimeout, Deadline(seconds: idle, after: lastActivity).hasPassed {
@@ -108,14 +112,6 @@ struct TLSRelayLoop {
                 return .failed(.system(error))
             }
         }
-    }
-
-    /// The session's end once both sides are done: a truncated peer is a failure.
-    private func ending() -> RelayOutcome {
-        if peerEnd == .truncated {
-            return .failed(.tls("TLS connection with \(peerName) ended without close_notify: the data received may be truncated"))
-        }
-        return .completed
     }
 
     /// SSL_write(3) of what stdin gave, until it is all taken or the socket is full.
@@ -167,16 +163,16 @@ struct TLSRelayLoop {
             case .truncated:
                 peerEnd = .truncated
                 inbound = .draining
+                reporter.warning("TLS: \(peerName) closed the connection without close_notify: what it sent may be truncated")
             }
         }
         return moved
     }
 
-    /// Everything the peer sent is written: stdout ends (after close_notify
-    /// only; a truncated session ends with an error instead).
+    /// Everything the peer sent is written: stdout ends, as after a plain TCP end.
     private mutating func endInbound() {
         inbound = .closed
-        if peerEnd == .closeNotify && options.endsOutputWhenPeerFinishes { local.endOutput() }
+        if options.endsOutputWhenPeerFinishes { local.endOutput() }
     }
 
     /// poll(2) on stdin, the socket and stdout; false if there is nothing to wait for.

@@ -39,7 +39,7 @@ package struct TLSServer {
             }
             try TLSHandshake.perform(connection, socket: socket, timeout: options.handshakeTimeout, peerName: peerName)
             TLSSessionReport.describe(connection, certificate: connection.peerCertificate, reporter: reporter)
-            return TLSRelay.run(connection: connection, socket: socket, local: local, options: session, peerName: peerName)
+            return TLSRelay.run(connection: connection, socket: socket, local: local, options: session, peerName: peerName, reporter: reporter)
         } catch {
             return .failed(error)
         }

@@ -42,9 +42,9 @@ package final class TLSContext: @unchecked Sendable {
         switch check {
         case .chain(let trustFile):
             if let trustFile {
-                try FileCheck.readable(trustFile, what: "CA bundle")
+                try FileCheck.readable(trustFile, what: "--ssl-trustfile")
                 guard SSL_CTX_load_verify_locations(context.handle, trustFile, nil) == 1 else {
-                    throw .fromQueue("read CA bundle \(trustFile)", fallback: "no certificates found")
+                    throw TLSError(call: "--ssl-trustfile \(trustFile)", message: "no PEM certificates (\(TLSError.drainQueue() ?? "none found"))")
                 }
             } else if SSL_CTX_set_default_verify_paths(context.handle) != 1 {
                 throw .fromQueue("SSL_CTX_set_default_verify_paths")
@@ -78,17 +78,17 @@ package final class TLSContext: @unchecked Sendable {
     /// not belong to the certificate is refused here (`SSL_CTX_check_private_key(3)`).
     package static func server(certificateFile: String, keyFile: String) throws(TLSError) -> TLSContext {
         let context = try TLSContext(method: TLS_server_method(), peerCheck: nil)
-        try FileCheck.readable(certificateFile, what: "certificate")
-        try FileCheck.readable(keyFile, what: "private key")
+        try FileCheck.readable(certificateFile, what: "--ssl-cert")
+        try FileCheck.readable(keyFile, what: "--ssl-key")
         guard SSL_CTX_use_certificate_chain_file(context.handle, certificateFile) == 1 else {
-            throw .fromQueue("read certificate \(certificateFile)", fallback: "no PEM certificate found")
+            throw TLSError(call: "--ssl-cert \(certificateFile)", message: "not a PEM certificate (\(TLSError.drainQueue() ?? "none found"))")
         }
         guard SSL_CTX_use_PrivateKey_file(context.handle, keyFile, SSL_FILETYPE_PEM) == 1 else {
             let reason = TLSError.drainQueue() ?? "no PEM private key found"
             if reason.contains("values mismatch") || reason.contains("key values mismatch") {
                 throw TLSError(call: "--ssl-key \(keyFile)", message: "does not match the certificate in \(certificateFile)")
             }
-            throw TLSError(call: "read private key \(keyFile)", message: reason)
+            throw TLSError(call: "--ssl-key \(keyFile)", message: "not a PEM private key (\(reason))")
         }
         guard SSL_CTX_check_private_key(context.handle) == 1 else {
             TLSError.clearQueue()

@@ -59,7 +59,7 @@ import Glibc
     }
 
     @Test func unreadableFilesAreNamed() {
-        #expect(throws: TLSError(call: "certificate /nonexistent/cert.pem", message: "No such file or directory")) {
+        #expect(throws: TLSError(call: "--ssl-cert /nonexistent/cert.pem", message: "No such file or directory")) {
             try TLSContext.server(certificateFile: "/nonexistent/cert.pem", keyFile: "/nonexistent/key.pem")
         }
     }
