@@ -268,17 +268,18 @@ def test_bad_certificate_and_key_files_are_one_line_errors(snc, pki, case):
     assert len(lines) == 1 and lines[0].startswith("snc: --ssl-") and expected in lines[0], lines
 
 
-@pytest.mark.parametrize("argv", [
-    ["listen", "--ssl", "--broker", "0"],
-    ["listen", "--ssl", "--ssl-cert", "x.pem", "0"],
-    ["listen", "--ssl", "--no-ssl-verify", "0"],
-    ["connect", "--ssl", "--ssl-key", "x.pem", "127.0.0.1", "1"],
-    ["connect", "--ssl", "--ssl-fingerprint", "SHA256:short", "127.0.0.1", "1"],
-    ["connect", "--ssl", "--no-ssl-verify", "--ssl-trustfile", "x.pem", "127.0.0.1", "1"],
-    ["connect", "--ssl", "-u", "127.0.0.1", "1"],
-    ["connect", "--ssl-trustfile", "x.pem", "127.0.0.1", "1"],
+@pytest.mark.parametrize("argv,message", [
+    (["listen", "--ssl", "--broker", "1"], "cannot use --ssl with --broker"),
+    (["listen", "--ssl", "--ssl-cert", "x.pem", "1"], "--ssl-cert and --ssl-key go together"),
+    (["listen", "--ssl", "--no-ssl-verify", "1"], "are for snc connect"),
+    (["connect", "--ssl", "--ssl-key", "x.pem", "127.0.0.1", "1"], "are for snc listen"),
+    (["connect", "--ssl", "--ssl-fingerprint", "SHA256:short", "127.0.0.1", "1"], "not a SHA-256 fingerprint"),
+    (["connect", "--ssl", "--no-ssl-verify", "--ssl-trustfile", "x.pem", "127.0.0.1", "1"], "use only one of"),
+    (["connect", "--ssl", "-u", "127.0.0.1", "1"], "cannot use --ssl and -u"),
+    (["connect", "--ssl-trustfile", "x.pem", "127.0.0.1", "1"], "need --ssl"),
 ])
-def test_option_conflicts_are_usage_errors(snc, argv):
+def test_option_conflicts_are_usage_errors(snc, argv, message):
     result = run([snc, *argv], timeout=20)
     assert result.returncode == 64
     assert result.stderr.count(b"\n") == 1 and result.stderr.startswith(b"snc: "), result.stderr
+    assert message.encode() in result.stderr, result.stderr
