@@ -7,7 +7,7 @@ import Glibc
 @Suite struct TLSSessionTests {
     func socketPair() throws -> (CInt, CInt) {
         var pair: [CInt] = [-1, -1]
-        try #require(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, &pair) == 0)
+        try #require(socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
         return (pair[0], pair[1])
     }
 

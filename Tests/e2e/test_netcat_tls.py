@@ -134,6 +134,19 @@ def test_64_mib_each_way_snc_listener_with_openssl_s_client(snc, procs, tmp_path
     assert file_sha256(out) == file_sha256(a)
 
 
+def test_alpn_offer_reaches_the_server_and_is_reported(snc, procs, pki):
+    port = str(free_port())
+    idle = procs.start(["sleep", "60"], stdout=subprocess.PIPE)
+    server = procs.start(["openssl", "s_server", "-quiet", "-naccept", "1", "-accept", f"127.0.0.1:{port}", "-alpn", "h2",
+                          "-cert", pki / "server.pem", "-key", pki / "server.key"], stdin=idle.stdout)
+    wait_for_listen(int(port))
+    result = run([snc, "connect", "--ssl", "--ssl-trustfile", pki / "ca.pem", "--ssl-alpn", "http/1.1,h2", "-v",
+                  "-w", "5", "localhost", port], timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert b", ALPN h2\n" in result.stderr, result.stderr
+    wait_exit(server, timeout=10)
+
+
 def start_ncat_server(procs, pki, port, cert="server"):
     """An ncat --ssl listener answering each client with one line (-k, --sh-exec)."""
     proc = procs.start(["ncat", "--ssl", "--ssl-cert", pki / f"{cert}.pem", "--ssl-key", pki / f"{cert}.key",
