@@ -102,7 +102,9 @@ struct TLSRelayLoop {
             if moved == 0, let idle = options.idleTimeout, Deadline(seconds: idle, after: lastActivity).hasPassed {
                 return .idleTimedOut
             }
-            let timeout = moved > 0 ? 0 : Deadline.pollTimeout(quitDeadline, options.idleTimeout.map { Deadline(seconds: $0, after: lastActivity) })
+            // Reading stopped at the round limit, not at an empty socket: go on at once.
+            let canReadMore = inbound == .open && readBlocked == nil && inboundBuffer.freeSpace > 0
+            let timeout = moved > 0 || canReadMore ? 0 : Deadline.pollTimeout(quitDeadline, options.idleTimeout.map { Deadline(seconds: $0, after: lastActivity) })
             do {
                 if try !wait(socket, timeoutMilliseconds: timeout) {
                     return .failed(.tls("TLS relay with \(peerName): nothing left to wait for"))
@@ -149,12 +151,20 @@ struct TLSRelayLoop {
         var moved = 0
         // Bounded, so that with output discarded stdin still gets its turn.
         var rounds = 0
+        var pendingRetries = 0
         while inbound == .open && readBlocked == nil && inboundBuffer.freeSpace > 0 && rounds < 64 {
             rounds += 1
             switch try connection.read(into: inboundBuffer.writable) {
             case .bytes(let count):
+                pendingRetries = 0
                 moved += count
                 if options.writesOutput && !outputGone { inboundBuffer.commit(count) }
+            case .blocked(.wantsRead) where connection.hasPending && pendingRetries < 8:
+                // A post-handshake message (a TLS 1.3 session ticket) was
+                // handled and records already read ahead may wait behind it,
+                // where poll(2) cannot see them: read on. Bounded, because
+                // a partial record is pending too and needs the socket.
+                pendingRetries += 1
             case .blocked(let progress):
                 readBlocked = progress
             case .closed:

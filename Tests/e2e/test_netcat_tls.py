@@ -80,7 +80,10 @@ def test_64_mib_each_way_snc_client_with_openssl_s_server(snc, procs, tmp_path, 
     whichever comes first, so each direction gets its own session."""
     a, b = random_files
     out = tmp_path / "out"
-    server_argv = ["openssl", "s_server", "-quiet", "-naccept", "1", "-cert", pki / "server.pem", "-key", pki / "server.key"]
+    # -nbio: with a blocking socket s_server can block in SSL_read after the client's
+    # Finished and send nothing more (s_client stalls against it the same way).
+    server_argv = ["openssl", "s_server", "-quiet", "-nbio", "-naccept", "1", "-cert", pki / "server.pem",
+                   "-key", pki / "server.key"]
     # s_server -> snc: s_server's stdin ends the session; snc does not read stdin (-d).
     port = str(free_port())
     with open(a, "rb") as a_in, open(out, "wb") as c_out:
@@ -137,7 +140,7 @@ def test_64_mib_each_way_snc_listener_with_openssl_s_client(snc, procs, tmp_path
 def test_alpn_offer_reaches_the_server_and_is_reported(snc, procs, pki):
     port = str(free_port())
     idle = procs.start(["sleep", "60"], stdout=subprocess.PIPE)
-    server = procs.start(["openssl", "s_server", "-quiet", "-naccept", "1", "-accept", f"127.0.0.1:{port}", "-alpn", "h2",
+    server = procs.start(["openssl", "s_server", "-quiet", "-nbio", "-naccept", "1", "-accept", f"127.0.0.1:{port}", "-alpn", "h2",
                           "-cert", pki / "server.pem", "-key", pki / "server.key"], stdin=idle.stdout)
     wait_for_listen(int(port))
     result = run([snc, "connect", "--ssl", "--ssl-trustfile", pki / "ca.pem", "--ssl-alpn", "http/1.1,h2", "-v",
