@@ -4,8 +4,8 @@ import PackageDescription
 // Layers, top to bottom (dependencies point down only):
 //   snc (executable: commands, argument parsing, exit codes)
 //   SNCNetcat, SNCLab, SNCForward (features; never import each other)
-//   SNCSocket, SNCSSH (thin wrappers over Glibc and libssh2)
-//   CLinux (GNU-only Linux calls), CLibSSH2 (system library)
+//   SNCSocket, SNCSSH, SNCTLS (thin wrappers over Glibc, libssh2 and OpenSSL)
+//   CLinux (GNU-only Linux calls), CLibSSH2, COpenSSL (system libraries)
 let package = Package(
     name: "snc",
     products: [
@@ -34,6 +34,7 @@ let package = Package(
             name: "SNCNetcat",
             dependencies: [
                 "SNCSocket",
+                "SNCTLS",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -57,6 +58,9 @@ let package = Package(
         ),
         .target(name: "SNCSSH", dependencies: ["CLibSSH2", "SNCSocket"]),
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .target(name: "SNCTLS", dependencies: ["COpenSSL", "SNCSocket"]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .testTarget(name: "SNCTLSTests", dependencies: ["SNCTLS"]),
         .testTarget(name: "SNCForwardTests", dependencies: ["SNCForward", "SNCSSH"]),
         .testTarget(name: "SNCSocketTests", dependencies: ["SNCSocket"]),
         .testTarget(

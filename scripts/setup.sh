@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
     libssh2-1-dev pkg-config     # snc forward links libssh2
+    libssl-dev openssl           # snc --ssl links OpenSSL 3; the TLS tests make certificates with its CLI
     netcat-openbsd ncat socat    # the peers the tests and benchmarks compare against
     openssh-server openssh-client  # a real sshd for the forward tests
     mandoc                       # man page lint

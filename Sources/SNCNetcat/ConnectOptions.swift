@@ -15,6 +15,8 @@ package struct ConnectOptions: Sendable, Equatable {
     package var session = SessionOptions()
     /// `-x`/`--proxy`: reach the destination through this proxy.
     package var proxy: ProxySpec?
+    /// `--ssl`: TLS over the connection; nil for plain TCP.
+    package var tls: TLSOptions?
 
     package init(endpoint: NetcatEndpoint) {
         self.endpoint = endpoint

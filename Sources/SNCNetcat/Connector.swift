@@ -42,9 +42,14 @@ package struct Connector {
                              peerName: path, datagram: datagram)
         case .internet(let host, let ranges):
             guard let port = ranges.first?.lower else { return .completed }
+            // --ssl: the configuration first, so a bad --ssl-trustfile fails before connecting.
+            let tls = try options.tls.map { (tls) throws(NetcatError) in try TLSClient(options: tls, reporter: reporter) }
             let connected = try connectDirectlyOrThroughProxy(host: host, port: port)
             let peerName = options.proxy.map { "\(host) port \(port) (tcp) through proxy \($0.name)" }
                 ?? "\(connected.address.host) port \(port) (\(options.network.transport.rawValue))"
+            if let tls {
+                return tls.relay(socket: connected.socket, host: host, local: local, session: options.session, peerName: peerName)
+            }
             if options.session.verifies {
                 return VerifiedRelay.run(socket: connected.socket, local: local, options: options.session, peerName: peerName,
                                          reporter: reporter)

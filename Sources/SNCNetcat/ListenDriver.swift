@@ -31,6 +31,7 @@ package struct ListenDriver {
 
     private func listen(local: LocalStreams) throws(NetcatError) -> RelayOutcome {
         let log = try SessionLog.open(output: options.session.outputLog, hexDump: options.session.hexDumpLog)
+        let tls = try options.tls.map { (tls) throws(NetcatError) in try TLSServer(options: tls, reporter: reporter) }
         let listener = try ListeningSocket.open(options)
         announceListening(listener.address)
         if options.broker || options.chat {
@@ -39,7 +40,7 @@ package struct ListenDriver {
         if options.network.transport == .udp {
             return try serveDatagrams(listener, local: local, log: log)
         }
-        return try serveStreams(listener, local: local, log: log)
+        return try serveStreams(listener, local: local, log: log, tls: tls)
     }
 
     func announceListening(_ address: SocketAddress) {
@@ -76,16 +77,16 @@ package struct ListenDriver {
     }
 
     /// TCP and Unix streams: one client at a time.
-    private func serveStreams(_ listener: consuming ListeningSocket, local: LocalStreams, log: SessionLog?) throws(NetcatError) -> RelayOutcome {
+    private func serveStreams(_ listener: consuming ListeningSocket, local: LocalStreams, log: SessionLog?, tls: TLSServer? = nil) throws(NetcatError) -> RelayOutcome {
         if !options.keepListening {
             let client = try acceptPermitted(listener)
             // Only one client: stop listening now, so later ones are refused, as nc does.
             _ = consume listener
-            return serve(client, local: local, log: log)
+            return serve(client, local: local, log: log, tls: tls)
         }
         while true {
             let client = try acceptPermitted(listener)
-            let outcome = serve(client, local: local, log: log)
+            let outcome = serve(client, local: local, log: log, tls: tls)
             if case .failed(let error) = outcome {
                 if case .logFile = error { return outcome }
                 reporter.warning(error.description)
@@ -93,12 +94,13 @@ package struct ListenDriver {
         }
     }
 
-    private func serve(_ client: consuming Socket.Accepted, local: LocalStreams, log: SessionLog?) -> RelayOutcome {
+    private func serve(_ client: consuming Socket.Accepted, local: LocalStreams, log: SessionLog?, tls: TLSServer? = nil) -> RelayOutcome {
         do {
             try client.socket.setNonBlocking(true)
         } catch {
             return .failed(.system(error))
         }
+        if let tls { return tls.relay(socket: client.socket, local: local, session: options.session, peerName: peerName(client.peer)) }
         if options.session.verifies {
             return VerifiedRelay.run(socket: client.socket, local: local, options: options.session,
                                      peerName: peerName(client.peer), reporter: reporter)

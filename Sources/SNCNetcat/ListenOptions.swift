@@ -27,6 +27,8 @@ package struct ListenOptions: Sendable, Equatable {
     /// `--allow` / `--deny`.
     package var access = AccessControl()
     package var session = SessionOptions()
+    /// `--ssl`: TLS with each client; nil for plain TCP.
+    package var tls: TLSOptions?
 
     package init() {}
 }

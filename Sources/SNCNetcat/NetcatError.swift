@@ -32,6 +32,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
     case proxy(ProxyError)
     /// `--verify` found the data truncated, altered or unframed.
     case verifyFailed(VerifyFailure)
+    /// `--ssl`: setting up TLS, its handshake or a TLS session failed (`TLSFailure` words it).
+    case tls(String)
 
     package var description: String {
         switch self {
@@ -63,6 +65,8 @@ package enum NetcatError: Error, Sendable, Equatable, CustomStringConvertible {
             error.description
         case .verifyFailed(let failure):
             failure.description
+        case .tls(let message):
+            message
         }
     }
 

@@ -15,7 +15,7 @@ extension ConnectCommand {
             (netcat.crlf, "-C"), (netcat.noShutdown, "--no-shutdown"), (netcat.sendOnly, "--send-only"),
             (netcat.receiveOnly, "--recv-only"), (netcat.outputLog != nil, "--output"),
             (netcat.hexDumpLog != nil, "--hex-dump"), (netcat.idleTimeout != nil, "--idle-timeout"),
-            (netcat.numeric, "-n"), (keepListening, "-k"),
+            (netcat.numeric, "-n"), (keepListening, "-k"), (tls.ssl, "--ssl"),
         ]
         if let (_, flag) = conflicts.first(where: { $0.0 }) {
             throw Diagnostics.failure("cannot use \(flag) with --via", code: .usage)

@@ -32,6 +32,9 @@ struct ConnectCommand: ParsableCommand {
     @OptionGroup(title: "Netcat options")
     var netcat: NetcatOptions
 
+    @OptionGroup(title: "TLS options")
+    var tls: TLSArguments
+
     @Flag(name: .customShort("z"), help: ArgumentHelp(
         "Scan: report which ports accept connections, sending no data (-v prints each result).",
         discussion: "With -u each port gets empty datagrams; an ICMP port unreachable marks it closed, silence for 3 seconds (-w SECS) open, as nc."))
@@ -131,6 +134,11 @@ struct ConnectCommand: ParsableCommand {
         options.proxy = try proxySpec()
         if let sourcePort {
             options.sourcePort = try ArgumentValues.port(sourcePort, transport: network.transport, numeric: network.numeric)
+        }
+        options.tls = try tls.clientOptions(timeout: options.connectTimeout)
+        if options.tls != nil {
+            if scan { throw NetcatUsageError("cannot use --ssl and -z") }
+            try TLSArguments.checkCompatible(network: network, unix: netcat.unixSocket, session: options.session)
         }
         return options
     }

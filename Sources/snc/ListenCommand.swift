@@ -40,6 +40,9 @@ struct ListenCommand: ParsableCommand {
     @OptionGroup(title: "Netcat options")
     var netcat: NetcatOptions
 
+    @OptionGroup(title: "TLS options")
+    var tls: TLSArguments
+
     @Flag(name: .customShort("l"), help: "Listen (implied by the listen command; accepted as in nc).")
     var listen = false
 
@@ -173,6 +176,11 @@ struct ListenCommand: ParsableCommand {
         }
         for path in denyFiles { access.denied += try AccessRule.parse(file: path, option: "--denyfile", numeric: network.numeric) }
         options.access = access
+        options.tls = try tls.serverOptions(timeout: try netcat.connectTimeout())
+        if options.tls != nil {
+            if options.broker { throw NetcatUsageError("cannot use --ssl with --broker, --chat or --keep-open (not yet)") }
+            try TLSArguments.checkCompatible(network: network, unix: netcat.unixSocket, session: options.session)
+        }
         return options
     }
 }
