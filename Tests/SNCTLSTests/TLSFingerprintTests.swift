@@ -1,5 +1,5 @@
 import Testing
-@testable import SNCTLS
+import SNCTLS
 
 @Suite struct TLSFingerprintTests {
     let digest: [UInt8] = (0..<32).map { UInt8($0 * 7 & 0xFF) }

@@ -1,6 +1,6 @@
 import Testing
 import Glibc
-@testable import SNCTLS
+import SNCTLS
 
 /// A client and a server session over a socketpair, driven step by step in
 /// one thread: WANT_READ/WANT_WRITE come back as states, never as errors.
