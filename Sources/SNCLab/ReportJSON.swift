@@ -22,6 +22,8 @@ package enum ReportJSON {
             "notes": .array(report.notes.map(JSONValue.string)),
             "interrupted": .bool(report.interrupted),
             "interrupted_at_concurrency": report.interruptedAtConcurrency.map(integer) ?? .null,
+            "isolated": .bool(report.isolatedServer != nil),
+            "isolated_server": report.isolatedServer.map(JSONValue.string) ?? .null,
         ])
     }
 
