@@ -4,7 +4,7 @@ import Glibc
 /// The lab server of an `--isolated` run: its own process inside the run's
 /// network namespace, in its own process group (Ctrl-C reaches `snc load`,
 /// which then stops the server), with its stdout and stderr in a log file.
-package struct IsolatedServer {
+package final class IsolatedServer {
     /// The port the server listens on. Nothing else listens in a namespace
     /// this process has just created, and the port lies below the ephemeral
     /// range, so the clients' own ports never collide with it.
@@ -15,6 +15,14 @@ package struct IsolatedServer {
     package let pid: pid_t
     /// The server's stdout and stderr.
     package let logPath: String
+    /// How the server ended, once it has been reaped: its PID is not to be signalled after that.
+    private var ended: String?
+
+    private init(description: String, pid: pid_t, logPath: String) {
+        self.description = description
+        self.pid = pid
+        self.logPath = logPath
+    }
 
     /// Starts `snc serve` (this binary) on 127.0.0.1, or `command` through
     /// `/bin/sh -c` with `{port}` replaced by the port.
@@ -30,9 +38,10 @@ package struct IsolatedServer {
         let description: String
         if let command {
             program = "/bin/sh"
-            // exec: the PID this process kills is the server's, not a shell's that would outlive it.
+            // The shell leads the server's process group; stop() signals the whole group, so a
+            // server the shell started as its child (cd dir && python3 ...) stops too.
             let line = command.replacing("{port}", with: String(port))
-            arguments = ["sh", "-c", "exec " + line]
+            arguments = ["sh", "-c", line]
             description = line
         } else {
             program = "/proc/self/exe"
@@ -86,27 +95,35 @@ package struct IsolatedServer {
 
     /// "status N" or "signal N" if the server has exited (and is reaped), nil while it runs.
     package func exitStatus() -> String? {
+        if let ended { return ended }
         var status: CInt = 0
         var result: pid_t
         repeat { result = waitpid(pid, &status, WNOHANG) } while result == -1 && errno == EINTR
         guard result == pid else { return nil }
         // WIFEXITED / WEXITSTATUS / WTERMSIG spelled out: Glibc's macros do not import.
-        return status & 0x7f == 0 ? "status \((status >> 8) & 0xff)" : "signal \(status & 0x7f)"
+        ended = status & 0x7f == 0 ? "status \((status >> 8) & 0xff)" : "signal \(status & 0x7f)"
+        return ended
     }
 
-    /// Stops the server: SIGTERM, up to `seconds` to exit, then SIGKILL.
+    /// Stops the server's process group (its PID is the group's ID): SIGTERM,
+    /// up to `seconds` for the server to exit, then SIGKILL.
     /// Returns how it ended if it had already exited on its own, else nil.
     package func stop(seconds: Double) -> String? {
         if let early = exitStatus() { return early }
-        kill(pid, SIGTERM)
+        kill(-pid, SIGTERM)
         let deadline = MonotonicClock.deadline(after: MonotonicClock.nanoseconds(seconds: seconds))
         while MonotonicClock.now() < deadline {
-            if exitStatus() != nil { return nil }
+            if exitStatus() != nil {
+                // What the shell started may still be running after the shell left.
+                kill(-pid, SIGKILL)
+                return nil
+            }
             usleep(10_000)
         }
-        kill(pid, SIGKILL)
+        kill(-pid, SIGKILL)
         var status: CInt = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        ended = "signal \(SIGKILL)"
         return nil
     }
 

@@ -161,7 +161,7 @@ struct LoadCommand: ParsableCommand {
             throw Diagnostics.failure("--isolated: starting the server: \(error)")
         }
         if let problem = server.waitUntilListening(seconds: 10) {
-            Self.stop(server, keepingLog: true)
+            _ = server.stop(seconds: 5)
             throw Diagnostics.failure("--isolated: \(problem); its output is in \(server.logPath)")
         }
         return server
