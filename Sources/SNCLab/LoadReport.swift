@@ -25,9 +25,11 @@ package struct LoadReport: Codable, Sendable, Equatable {
     package var targetIsLoopback: Bool
     /// With `--isolated`: the server that ran in the run's private network namespace; nil otherwise.
     package var isolatedServer: String?
+    /// `--rate`: new connections per second on a schedule; nil for the closed loop.
+    package var rate: Double?
 
     package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool,
-                 repeats: Int = 1, plannedLevels: Int? = nil, isolatedServer: String? = nil) {
+                 repeats: Int = 1, plannedLevels: Int? = nil, isolatedServer: String? = nil, rate: Double? = nil) {
         self.target = target
         self.targetIsLoopback = targetIsLoopback
         self.engine = engine
@@ -40,6 +42,7 @@ package struct LoadReport: Codable, Sendable, Equatable {
         self.repeats = max(1, repeats)
         self.plannedLevels = plannedLevels
         self.isolatedServer = isolatedServer
+        self.rate = rate
         interruptedAtConcurrency = interrupted ? levels.last?.concurrency : nil
         firstTroubleRuns = (1...max(1, repeats)).map { run in
             levels.first { $0.run == run && !$0.trouble.isEmpty }?.concurrency

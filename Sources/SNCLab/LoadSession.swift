@@ -66,7 +66,8 @@ package struct LoadSession {
             interrupted: interrupted,
             repeats: repeats,
             plannedLevels: levels.count,
-            isolatedServer: isolatedServer
+            isolatedServer: isolatedServer,
+            rate: configuration.rate
         )
     }
 

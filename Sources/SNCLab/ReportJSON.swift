@@ -24,6 +24,7 @@ package enum ReportJSON {
             "interrupted_at_concurrency": report.interruptedAtConcurrency.map(integer) ?? .null,
             "isolated": .bool(report.isolatedServer != nil),
             "isolated_server": report.isolatedServer.map(JSONValue.string) ?? .null,
+            "rate": report.rate.map(JSONValue.number) ?? .null,
         ])
     }
 
@@ -63,6 +64,8 @@ package enum ReportJSON {
             "trouble": .array(level.trouble.map(JSONValue.string)),
         ]
         if let timeWait = level.timeWaitSockets { members["time_wait_sockets"] = integer(timeWait) }
+        if let corrected = level.correctedExchangeLatency { members["exchange_latency_corrected"] = latency(corrected) }
+        if let behind = level.behindScheduleMilliseconds { members["behind_schedule_milliseconds"] = .number(behind) }
         return .object(members)
     }
 

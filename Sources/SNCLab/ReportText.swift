@@ -18,6 +18,13 @@ package enum ReportText {
         lines.append("  latency       " + ["p50", "p90", "p99", "max"].map { pad($0, 11) }.joined())
         lines.append("    connect     " + row(level.connectLatency))
         lines.append("    exchange    " + row(level.exchangeLatency))
+        if let corrected = level.correctedExchangeLatency {
+            lines.append("    corrected   " + row(corrected) + " (from each client's due time at --rate \(Decimal3.format(report.rate ?? 0, digits: 0))/s)")
+        }
+        if let behind = level.behindScheduleMilliseconds {
+            lines.append("  behind schedule by \(Decimal3.format(behind, digits: 1)) ms at most"
+                + (behind >= 10 ? " (clients started late: all \(level.concurrency) allowed at once (-c) were busy, or this machine was)" : ""))
+        }
         lines.append("  kernel TCP counters over the run (\(report.isolatedServer == nil ? "whole machine" : "this run's namespace only")):")
         lines.append(contentsOf: counterLines(level))
         if let timeWait = level.timeWaitSockets {

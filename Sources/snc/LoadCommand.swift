@@ -69,6 +69,9 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Local source address(es) to spread clients over: A, A,B or A-B (e.g. 127.0.0.2-127.0.0.9).", valueName: "addresses"))
     var source: SourceAddresses?
 
+    @Option(help: ArgumentHelp("Open loop: start this many new connections per second on a schedule, -c at most at once; latency also from each due time (corrected for coordinated omission). epoll engine.", valueName: "n"))
+    var rate: Double?
+
     @Flag(help: "Run the server and the clients in a private user and network namespace: the kernel counters, somaxconn, ports and TIME_WAIT are this run's alone (no HOST PORT; no root needed where user namespaces are on).")
     var isolated = false
 
@@ -79,6 +82,10 @@ struct LoadCommand: ParsableCommand {
     var ownsHost = false
 
     func validate() throws {
+        if let rate {
+            guard rate > 0, rate <= 1_000_000 else { throw ValidationError("--rate must be more than 0 and at most 1000000 connections per second") }
+            if engine == .threads { throw ValidationError("--rate needs --engine epoll (the default)") }
+        }
         if isolated {
             if host != nil || port != nil { throw ValidationError("--isolated starts its own server: give no HOST PORT") }
             if let serverCommand, !serverCommand.contains("{port}") {
@@ -232,7 +239,7 @@ struct LoadCommand: ParsableCommand {
             throw Diagnostics.failure("\(error)")
         }
 
-        let configuration = LoadConfiguration(
+        var configuration = LoadConfiguration(
             target: target,
             targetName: target.description,
             engine: engine,
@@ -240,6 +247,7 @@ struct LoadCommand: ParsableCommand {
             timeout: timeout,
             sources: sources
         )
+        configuration.rate = rate
         var session = LoadSession(configuration: configuration, levels: levels, repeats: repeats, showsProgress: Console.errorIsTerminal)
         session.isolatedServer = server?.description
         let printsTable = (sweep != nil || repeats > 1) && !json
