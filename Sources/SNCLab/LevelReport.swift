@@ -162,7 +162,7 @@ package struct LevelReport: Codable, Sendable, Equatable {
     package var exchangeLatency: LatencySummary
     /// With `--rate`: due time to receipt and close, for completed clients
     /// (corrected for coordinated omission: a late start counts as waiting).
-    package var correctedExchangeLatency: LatencySummary?
+    package var exchangeLatencyCorrected: LatencySummary?
     /// With `--rate`: how late the latest client started against its due time
     /// (every one of the -c slots was busy), in milliseconds.
     package var behindScheduleMilliseconds: Double?
@@ -193,7 +193,7 @@ package struct LevelReport: Codable, Sendable, Equatable {
         connectLatency = LatencySummary(nanoseconds: records.lazy.compactMap(\.connectNanoseconds))
         exchangeLatency = LatencySummary(nanoseconds: records.lazy.filter { $0.outcome == .completed }.map(\.totalNanoseconds))
         if let latest = records.lazy.compactMap(\.scheduleLagNanoseconds).max() {
-            correctedExchangeLatency = LatencySummary(nanoseconds: records.lazy.filter { $0.outcome == .completed }
+            exchangeLatencyCorrected = LatencySummary(nanoseconds: records.lazy.filter { $0.outcome == .completed }
                 .map { $0.totalNanoseconds &+ ($0.scheduleLagNanoseconds ?? 0) })
             behindScheduleMilliseconds = Double(latest) / 1e6
         }

@@ -25,6 +25,8 @@ package struct LoadReport: Codable, Sendable, Equatable {
     package var targetIsLoopback: Bool
     /// With `--isolated`: the server that ran in the run's private network namespace; nil otherwise.
     package var isolatedServer: String?
+    /// True for an `--isolated` run.
+    package var isolated: Bool
     /// `--rate`: new connections per second on a schedule; nil for the closed loop.
     package var rate: Double?
 
@@ -42,6 +44,7 @@ package struct LoadReport: Codable, Sendable, Equatable {
         self.repeats = max(1, repeats)
         self.plannedLevels = plannedLevels
         self.isolatedServer = isolatedServer
+        isolated = isolatedServer != nil
         self.rate = rate
         interruptedAtConcurrency = interrupted ? levels.last?.concurrency : nil
         firstTroubleRuns = (1...max(1, repeats)).map { run in
@@ -70,6 +73,9 @@ package struct LoadReport: Codable, Sendable, Equatable {
         try container.encode(notes, forKey: .notes)
         try container.encode(interrupted, forKey: .interrupted)
         try container.encode(interruptedAtConcurrency, forKey: .interruptedAtConcurrency)
+        try container.encode(isolated, forKey: .isolated)
+        try container.encodeIfPresent(isolatedServer, forKey: .isolatedServer)
+        try container.encodeIfPresent(rate, forKey: .rate)
     }
 
     /// Explains the trouble a run saw: which limit was hit and how it shows.

@@ -18,7 +18,7 @@ package enum ReportText {
         lines.append("  latency       " + ["p50", "p90", "p99", "max"].map { pad($0, 11) }.joined())
         lines.append("    connect     " + row(level.connectLatency))
         lines.append("    exchange    " + row(level.exchangeLatency))
-        if let corrected = level.correctedExchangeLatency {
+        if let corrected = level.exchangeLatencyCorrected {
             lines.append("    corrected   " + row(corrected) + " (from each client's due time at --rate \(Decimal3.format(report.rate ?? 0, digits: 0))/s)")
         }
         if let behind = level.behindScheduleMilliseconds {

@@ -16,7 +16,7 @@ private func level(_ records: [ClientRecord]) -> LevelReport {
 @Test func lateStartsMakeCorrectedLatencyLargerThanRaw() {
     // Each client took 300 ms once started, but the later ones started up to 900 ms late.
     let report = level([scheduled(total: 300, lag: 0), scheduled(total: 300, lag: 300), scheduled(total: 300, lag: 600), scheduled(total: 300, lag: 900)])
-    let corrected = report.correctedExchangeLatency
+    let corrected = report.exchangeLatencyCorrected
     #expect(report.exchangeLatency.max < 301)
     #expect(corrected?.count == 4)
     #expect((corrected?.max ?? 0) > 1199 && (corrected?.max ?? 0) < 1202)
@@ -27,7 +27,7 @@ private func level(_ records: [ClientRecord]) -> LevelReport {
 @Test func aClosedLoopLevelHasNoCorrectedFigures() {
     let record = ClientRecord(finishedAt: 0, connectNanoseconds: 1, totalNanoseconds: 2_000_000, bytesSent: 1, bytesReceived: 1, outcome: .completed)
     let report = level([record])
-    #expect(report.correctedExchangeLatency == nil)
+    #expect(report.exchangeLatencyCorrected == nil)
     #expect(report.behindScheduleMilliseconds == nil)
 }
 
