@@ -137,8 +137,10 @@ struct LoadCommand: ParsableCommand {
         do {
             try runLevels(isolatedServer: server)
         } catch {
-            // Nobody completed, the run was interrupted, or the graph could not be written: the server's log may tell why.
-            if let server { Self.stop(server, keepingLog: true) }
+            // Nobody completed or the graph could not be written: the server's log may tell why.
+            // A run stopped by a signal (exit 128 + N) needs no explaining.
+            let interrupted = (error as? ExitCode).map { $0.rawValue > 128 } ?? false
+            if let server { Self.stop(server, keepingLog: !interrupted) }
             throw error
         }
         if let server { Self.stop(server, keepingLog: false) }

@@ -184,3 +184,22 @@ def test_without_namespaces_it_says_why_and_how_to_run_without(snc):
     assert err.count("\n") == 1, err
     assert "--isolated: cannot enter a private user and network namespace (unshare: No space left on device)" in err, err
     assert "run without --isolated: snc serve 127.0.0.1 5555 & snc load 127.0.0.1 5555" in err
+
+
+@requires_namespaces
+def test_ctrl_c_stops_the_server_too_and_exits_130(snc, procs):
+    load = procs.start([snc, "load", "--isolated", "-c", "10", "--duration", "20"])
+    deadline = time.monotonic() + 10
+    children = []
+    while time.monotonic() < deadline and not children:
+        time.sleep(0.1)
+        children = open(f"/proc/{load.pid}/task/{load.pid}/children").read().split()
+    assert children, "no server process started"
+    server = int(children[0])
+    assert b"serve" in open(f"/proc/{server}/cmdline", "rb").read()
+    time.sleep(0.5)
+    load.send_signal(2)
+    assert load.wait(timeout=20) == 130
+    assert b"interrupted" in load.stdout.read()
+    assert not os.path.exists(f"/proc/{server}"), "the server outlived snc load"
+    assert b"output is in" not in load.stderr.read()
