@@ -3,7 +3,8 @@
 # Python threading server, and snc load against the lab's Python asyncio
 # client (both driving snc serve), 1 KiB messages at 10, 100, 1000 and 10,000
 # concurrent clients; then the servers' resident memory per idle client;
-# then snc serve against a C thread-per-connection server at 10, 100, 1000.
+# then snc serve against a C thread-per-connection server at 10, 100, 1000;
+# then snc load --isolated against the plain run at 100 and 1000.
 # Prints connections/s, p99 latency and the ratios against the targets.
 #
 #   scripts/bench-lab.sh                 # the full run (a few minutes)
@@ -11,6 +12,7 @@
 #   scripts/bench-lab.sh --levels 10,100 --idle-clients 2000
 #   scripts/bench-lab.sh --only-c        # snc serve vs a C thread-per-connection server only
 #   SNC_BIN=/path/to/snc scripts/bench-lab.sh --snc-only   # that binary, snc alone, no build
+#   scripts/bench-lab.sh --only-isolated # snc load --isolated vs the plain run only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

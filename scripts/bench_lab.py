@@ -148,6 +148,45 @@ def compare_with_c(c_server, levels, rounds, connections, timeout):
     return ok
 
 
+def isolated_load(concurrency, connections, timeout):
+    """snc load --isolated: its own snc serve in a private network namespace."""
+    result = subprocess.run(
+        [SNC, "load", "--isolated", "-c", str(concurrency), "-n", str(connections),
+         "--message-size", "1024", "--timeout", str(timeout), "--json"],
+        capture_output=True, timeout=600)
+    if result.returncode != 0:
+        sys.exit(f"bench: snc load --isolated failed: {result.stderr.decode()[-300:]}")
+    level = json.loads(result.stdout)["levels"][0]
+    return {"rate": level["connections_per_second"], "p99": level["exchange_latency"]["p99"], "failed": level["failed"]}
+
+
+def compare_isolated(levels, rounds, connections, timeout):
+    """snc load --isolated against the plain run (snc serve and snc load in the
+    root namespace), runs alternating, the median of `rounds` each."""
+    print()
+    print(f"snc load --isolated vs plain (snc serve + snc load --engine epoll, {connections} connections a run, "
+          f"median of {rounds} alternating runs):")
+    print(f"{'clients':>8} | {'isolated':>10} {'p99':>9} {'failed':>6} | {'plain':>10} {'p99':>9} {'failed':>6} | {'ratio':>6}")
+    ok = True
+    for level in levels:
+        results = {"isolated": [], "plain": []}
+        for _ in range(rounds):
+            results["isolated"].append(isolated_load(level, connections, timeout))
+            proc, port = start(servers()["snc serve"])
+            try:
+                results["plain"].append(snc_load(port, level, connections, timeout))
+            finally:
+                stop(proc)
+        median = {name: sorted(runs, key=lambda run: run["rate"])[(len(runs) - 1) // 2] for name, runs in results.items()}
+        i, p = median["isolated"], median["plain"]
+        ratio = i["rate"] / p["rate"] if p["rate"] else float("inf")
+        ok = ok and ratio >= 0.95
+        print(f"{level:>8} | {i['rate']:>10.0f} {i['p99']:>7.1f}ms {i['failed']:>6} | {p['rate']:>10.0f} {p['p99']:>7.1f}ms {p['failed']:>6} | {ratio:>5.2f}x"
+              f"   (isolated runs {rates(results['isolated'])}; plain runs {rates(results['plain'])})", flush=True)
+    print(f"  --isolated >= 0.95x the plain run at every level: {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
 def start(args):
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 15
@@ -254,11 +293,19 @@ def main():
     parser.add_argument("--only-c", action="store_true", help="run only the comparison with the C server")
     parser.add_argument("--snc-only", action="store_true",
                         help="only snc load against snc serve, one line a level (for scripts/bench-compare.sh)")
+    parser.add_argument("--isolated-levels", default="100,1000", help="levels for --isolated vs plain (empty: skip it)")
+    parser.add_argument("--isolated-rounds", type=int, default=3, help="alternating runs per mode and level in that comparison")
+    parser.add_argument("--isolated-connections", type=int, default=10000, help="connections per run in that comparison")
+    parser.add_argument("--only-isolated", action="store_true", help="run only the comparison of --isolated with the plain run")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     levels = [int(level) for level in args.levels.split(",")]
     c_levels = [] if args.snc_only else [int(level) for level in args.c_levels.split(",") if level]
+    isolated_levels = [] if args.snc_only else [int(level) for level in args.isolated_levels.split(",") if level]
+    if args.only_isolated:
+        compare_isolated(isolated_levels, args.isolated_rounds, args.isolated_connections, args.timeout)
+        return
     with tempfile.TemporaryDirectory() as folder:
         c_server = build_c_server(folder) if c_levels else None
         if args.only_c:
@@ -268,6 +315,8 @@ def main():
         main_runs(args, levels)
         if c_server:
             compare_with_c(c_server, c_levels, args.c_rounds, args.c_connections, args.timeout)
+        if isolated_levels:
+            compare_isolated(isolated_levels, args.isolated_rounds, args.isolated_connections, args.timeout)
 
 
 def main_runs(args, levels):

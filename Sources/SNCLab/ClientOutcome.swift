@@ -59,6 +59,8 @@ package struct ClientRecord: Sendable, Equatable {
     package var bytesSent: Int
     package var bytesReceived: Int
     package var outcome: ClientOutcome
+    /// With `--rate`: how long after its due time the client started (0 when on time).
+    package var scheduleLagNanoseconds: UInt64? = nil
 
     package init(finishedAt: UInt64, connectNanoseconds: UInt64?, totalNanoseconds: UInt64, bytesSent: Int, bytesReceived: Int, outcome: ClientOutcome) {
         self.finishedAt = finishedAt

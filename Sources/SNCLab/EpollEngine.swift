@@ -49,6 +49,8 @@ private final class LiveConnection {
     /// What is sent after the shared body: the stamp, and a newline in line mode.
     let tail: [UInt8]
     let startedAt: UInt64
+    /// With `--rate`: how late against its due time it started.
+    var scheduleLag: UInt64?
     var connectedAt: UInt64?
     var phase = Phase.connecting
     var deadline: UInt64
@@ -78,6 +80,9 @@ private struct EpollLoop: ~Copyable {
     /// Slots whose last start hit a limit of this machine (EMFILE, EADDRNOTAVAIL):
     /// they start again at the next scan instead of spinning.
     var parked: Set<Int> = []
+    /// With `--rate`: empty slots waiting for the next due time, and the earliest such time.
+    var waiting: Set<Int> = []
+    var nextDue = UInt64.max
     let scratch: UnsafeMutableRawBufferPointer
 
     init(run: LevelRun, slots: Int) throws(SyscallError) {
@@ -96,10 +101,10 @@ private struct EpollLoop: ~Copyable {
         for slot in slots.indices { startNext(in: slot) }
         var events = [Epoll.Event](repeating: Epoll.Event(flags: 0, token: 0), count: 256)
         var lastScan = MonotonicClock.now()
-        while active > 0 || !parked.isEmpty {
+        while active > 0 || !parked.isEmpty || !waiting.isEmpty {
             let ready: Int
             do throws(SyscallError) {
-                ready = try epoll.wait(into: &events, timeoutMilliseconds: 50)
+                ready = try epoll.wait(into: &events, timeoutMilliseconds: waitMilliseconds())
             } catch {
                 abandonAll(as: ClientOutcome(error: error))
                 break
@@ -111,6 +116,7 @@ private struct EpollLoop: ~Copyable {
                 advance(connection, in: slot, event: event)
             }
             let now = MonotonicClock.now()
+            if !waiting.isEmpty, now >= nextDue { startWaiting() }
             if now &- lastScan >= 50_000_000 {
                 lastScan = now
                 if run.aborting.load(ordering: .relaxed) {
@@ -126,8 +132,52 @@ private struct EpollLoop: ~Copyable {
 
     // MARK: Starting
 
+    /// The epoll timeout: 50 ms for the scans, less when a scheduled client falls due sooner.
+    private func waitMilliseconds() -> Int32 {
+        guard !waiting.isEmpty else { return 50 }
+        let now = MonotonicClock.now()
+        guard nextDue > now else { return 0 }
+        return Int32(min(50, (nextDue - now + 999_999) / 1_000_000))
+    }
+
+    /// Gives the slots waiting for the schedule their clients now due.
+    private mutating func startWaiting() {
+        let slotsWaiting = waiting
+        waiting = []
+        nextDue = .max
+        for slot in slotsWaiting.sorted() where slots[slot] == nil { startNext(in: slot) }
+    }
+
+    /// With `--rate`: starts the client due next in `slot`, or makes the slot wait for its due time.
+    private mutating func startScheduled(in slot: Int, schedule: RateSchedule) {
+        while true {
+            let now = MonotonicClock.now()
+            switch run.claimScheduled(schedule, now: now) {
+            case .done:
+                return
+            case .wait(let until):
+                waiting.insert(slot)
+                nextDue = min(nextDue, until)
+                return
+            case .client(let index, let due):
+                serials[slot] &+= 1
+                do throws(SyscallError) {
+                    if try open(index: index, in: slot, startedAt: now, scheduleLag: now &- due) { return }
+                } catch {
+                    let outcome = ClientOutcome(error: error)
+                    record(index: index, startedAt: now, connectedAt: nil, sent: 0, received: 0, outcome: outcome, scheduleLag: now &- due)
+                    if outcome.isClientLimit {
+                        parked.insert(slot)
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     /// Starts clients in `slot` until one is in flight or the budget is spent.
     private mutating func startNext(in slot: Int) {
+        if let schedule = run.schedule { return startScheduled(in: slot, schedule: schedule) }
         while let index = run.claim() {
             let startedAt = MonotonicClock.now()
             serials[slot] &+= 1
@@ -152,7 +202,7 @@ private struct EpollLoop: ~Copyable {
     }
 
     /// Creates the socket and starts connecting; true if it is now in flight.
-    private mutating func open(index: Int, in slot: Int, startedAt: UInt64) throws(SyscallError) -> Bool {
+    private mutating func open(index: Int, in slot: Int, startedAt: UInt64, scheduleLag: UInt64? = nil) throws(SyscallError) -> Bool {
         let configuration = run.configuration
         let socket = try Socket(family: configuration.target.family, type: CInt(SOCK_STREAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue))
         if let source = run.source(for: index) {
@@ -167,6 +217,7 @@ private struct EpollLoop: ~Copyable {
             socket: socket, index: index, serial: serial, stamp: stamp, tail: configuration.message.tail(after: stamp),
             startedAt: startedAt, deadline: startedAt + run.timeoutNanoseconds
         )
+        connection.scheduleLag = scheduleLag
         slots[slot] = connection
         active += 1
         if connectedAtOnce {
@@ -283,23 +334,26 @@ private struct EpollLoop: ~Copyable {
 
     private mutating func finish(_ connection: LiveConnection, in slot: Int, outcome: ClientOutcome) {
         record(index: connection.index, startedAt: connection.startedAt, connectedAt: connection.connectedAt,
-               sent: connection.sent, received: connection.received, outcome: outcome)
+               sent: connection.sent, received: connection.received, outcome: outcome, scheduleLag: connection.scheduleLag)
         slots[slot] = nil  // closes the socket
         active -= 1
         startNext(in: slot)
     }
 
-    private mutating func record(index: Int, startedAt: UInt64, connectedAt: UInt64?, sent: Int, received: Int, outcome: ClientOutcome) {
+    private mutating func record(index: Int, startedAt: UInt64, connectedAt: UInt64?, sent: Int, received: Int, outcome: ClientOutcome,
+                                 scheduleLag: UInt64? = nil) {
         let now = MonotonicClock.now()
         run.count(outcome)
-        records.append(ClientRecord(
+        var record = ClientRecord(
             finishedAt: now &- run.startedAt,
             connectNanoseconds: connectedAt.map { $0 &- startedAt },
             totalNanoseconds: now &- startedAt,
             bytesSent: sent,
             bytesReceived: received,
             outcome: outcome
-        ))
+        )
+        record.scheduleLagNanoseconds = scheduleLag
+        records.append(record)
     }
 
     /// Ends every connection whose deadline has passed.
@@ -314,6 +368,7 @@ private struct EpollLoop: ~Copyable {
     private mutating func abandonAll(as outcome: ClientOutcome?) {
         run.stopping.store(true, ordering: .relaxed)
         parked = []
+        waiting = []
         for slot in slots.indices {
             guard let connection = slots[slot] else { continue }
             if let outcome {

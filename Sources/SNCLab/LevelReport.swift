@@ -160,6 +160,12 @@ package struct LevelReport: Codable, Sendable, Equatable {
     package var connectLatency: LatencySummary
     /// socket() to receipt and close, for completed clients.
     package var exchangeLatency: LatencySummary
+    /// With `--rate`: due time to receipt and close, for completed clients
+    /// (corrected for coordinated omission: a late start counts as waiting).
+    package var exchangeLatencyCorrected: LatencySummary?
+    /// With `--rate`: how late the latest client started against its due time
+    /// (every one of the -c slots was busy), in milliseconds.
+    package var behindScheduleMilliseconds: Double?
     package var kernelCounters: [CounterDelta]
     /// TCP sockets in TIME_WAIT on the machine when the level ended.
     package var timeWaitSockets: Int?
@@ -186,6 +192,11 @@ package struct LevelReport: Codable, Sendable, Equatable {
         bytesPerSecond = seconds > 0 ? Double(bytesSent + bytesReceived) / seconds : 0
         connectLatency = LatencySummary(nanoseconds: records.lazy.compactMap(\.connectNanoseconds))
         exchangeLatency = LatencySummary(nanoseconds: records.lazy.filter { $0.outcome == .completed }.map(\.totalNanoseconds))
+        if let latest = records.lazy.compactMap(\.scheduleLagNanoseconds).max() {
+            exchangeLatencyCorrected = LatencySummary(nanoseconds: records.lazy.filter { $0.outcome == .completed }
+                .map { $0.totalNanoseconds &+ ($0.scheduleLagNanoseconds ?? 0) })
+            behindScheduleMilliseconds = Double(latest) / 1e6
+        }
         kernelCounters = CounterMeaning.all.map {
             CounterDelta(name: $0.name, counter: $0.key, meaning: $0.meaning, delta: counters[$0.key], isTrouble: $0.isTrouble)
         }

@@ -23,6 +23,8 @@ final class LevelRun: Sendable {
     let failed = Atomic<Int>(0)
     let workersFinished = Atomic<Int>(0)
     private let records = Mutex<[ClientRecord]>([])
+    /// With `--rate`: when each client is due.
+    let schedule: RateSchedule?
 
     init(configuration: LoadConfiguration, level: LoadLevel, firstIndex: Int) {
         self.configuration = configuration
@@ -35,6 +37,25 @@ final class LevelRun: Sendable {
             deadline = nil
         }
         minimumEnd = startedAt &+ TimeLimit.nanoseconds(level.minimumSeconds)
+        let start = startedAt
+        schedule = configuration.rate.map { RateSchedule(start: start, connectionsPerSecond: $0) }
+    }
+
+    /// With `--rate`: the next client if it is due by `now`, else when it
+    /// will be, or done once the budget (-n, or --duration counted in due
+    /// times) is spent. The schedule, not --level-duration, sets the length.
+    func claimScheduled(_ schedule: RateSchedule, now: UInt64) -> ScheduledClaim {
+        var next = nextIndex.load(ordering: .relaxed)
+        while true {
+            if stopping.load(ordering: .relaxed) { return .done }
+            if case .connections(let total) = level.budget, next >= total { return .done }
+            let due = schedule.due(next)
+            if let deadline, due >= deadline { return .done }
+            if due > now { return .wait(until: due) }
+            let (exchanged, original) = nextIndex.compareExchange(expected: next, desired: next + 1, ordering: .relaxed)
+            if exchanged { return .client(index: firstIndex + next, due: due) }
+            next = original
+        }
     }
 
     /// How long a client slot waits after hitting a limit of this machine

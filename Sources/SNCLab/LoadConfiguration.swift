@@ -30,6 +30,8 @@ package struct LoadConfiguration: Sendable {
     package var sources: [SocketAddress]
     /// Stack size of each client thread in the threads engine.
     package var threadStackSize: Int
+    /// `--rate`: new connections per second on a schedule (an open loop); nil: the closed loop.
+    package var rate: Double? = nil
 
     package init(target: SocketAddress, targetName: String, engine: Engine, message: LoadMessage, timeout: Double, sources: [SocketAddress] = [], threadStackSize: Int = 128 << 10) {
         self.target = target

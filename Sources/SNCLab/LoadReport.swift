@@ -23,9 +23,15 @@ package struct LoadReport: Codable, Sendable, Equatable {
     /// How many levels the run was asked for (a stopped run reports fewer).
     package var plannedLevels: Int?
     package var targetIsLoopback: Bool
+    /// With `--isolated`: the server that ran in the run's private network namespace; nil otherwise.
+    package var isolatedServer: String?
+    /// True for an `--isolated` run.
+    package var isolated: Bool
+    /// `--rate`: new connections per second on a schedule; nil for the closed loop.
+    package var rate: Double?
 
     package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool,
-                 repeats: Int = 1, plannedLevels: Int? = nil) {
+                 repeats: Int = 1, plannedLevels: Int? = nil, isolatedServer: String? = nil, rate: Double? = nil) {
         self.target = target
         self.targetIsLoopback = targetIsLoopback
         self.engine = engine
@@ -37,6 +43,9 @@ package struct LoadReport: Codable, Sendable, Equatable {
         self.interrupted = interrupted
         self.repeats = max(1, repeats)
         self.plannedLevels = plannedLevels
+        self.isolatedServer = isolatedServer
+        isolated = isolatedServer != nil
+        self.rate = rate
         interruptedAtConcurrency = interrupted ? levels.last?.concurrency : nil
         firstTroubleRuns = (1...max(1, repeats)).map { run in
             levels.first { $0.run == run && !$0.trouble.isEmpty }?.concurrency
@@ -64,6 +73,9 @@ package struct LoadReport: Codable, Sendable, Equatable {
         try container.encode(notes, forKey: .notes)
         try container.encode(interrupted, forKey: .interrupted)
         try container.encode(interruptedAtConcurrency, forKey: .interruptedAtConcurrency)
+        try container.encode(isolated, forKey: .isolated)
+        try container.encodeIfPresent(isolatedServer, forKey: .isolatedServer)
+        try container.encodeIfPresent(rate, forKey: .rate)
     }
 
     /// Explains the trouble a run saw: which limit was hit and how it shows.
@@ -142,7 +154,11 @@ package struct LoadReport: Codable, Sendable, Equatable {
         } else if levels.count > 1 {
             notes.append("No errors or drops at any level; try higher levels to find where trouble starts.")
         }
-        notes.append("Kernel counters are for the whole machine (its network namespace), so other traffic during the run is counted too.")
+        if report.isolatedServer != nil {
+            notes.append("Isolated run: the server and the clients ran in a private network namespace, so the kernel counters, somaxconn, ports and TIME_WAIT sockets are this run's alone.")
+        } else {
+            notes.append("Kernel counters are for the whole machine (its network namespace), so other traffic during the run is counted too.")
+        }
         return notes
     }
 }

@@ -13,6 +13,8 @@ package struct LoadSession {
     package let repeats: Int
     /// Draw the live progress line on stderr.
     package let showsProgress: Bool
+    /// With `--isolated`: the server running in this run's namespace, for the report.
+    package var isolatedServer: String?
 
     package init(configuration: LoadConfiguration, levels: [LoadLevel], repeats: Int = 1, showsProgress: Bool) {
         self.configuration = configuration
@@ -63,7 +65,9 @@ package struct LoadSession {
             levels: reports,
             interrupted: interrupted,
             repeats: repeats,
-            plannedLevels: levels.count
+            plannedLevels: levels.count,
+            isolatedServer: isolatedServer,
+            rate: configuration.rate
         )
     }
 

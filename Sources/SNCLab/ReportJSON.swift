@@ -7,7 +7,7 @@ package enum ReportJSON {
     }
 
     package static func document(_ report: LoadReport) -> JSONValue {
-        .object([
+        let members: [String: JSONValue] = [
             "target": .string(report.target),
             "target_is_loopback": .bool(report.targetIsLoopback),
             "engine": .string(report.engine),
@@ -22,10 +22,20 @@ package enum ReportJSON {
             "notes": .array(report.notes.map(JSONValue.string)),
             "interrupted": .bool(report.interrupted),
             "interrupted_at_concurrency": report.interruptedAtConcurrency.map(integer) ?? .null,
-        ])
+            "isolated": .bool(report.isolated),
+        ]
+        return .object(members.merging(optionalMembers(report)) { first, _ in first })
     }
 
     private static func integer(_ value: Int) -> JSONValue { .integer(Int64(value)) }
+
+    /// `isolated_server` (--isolated) and `rate` (--rate), left out when not asked for.
+    private static func optionalMembers(_ report: LoadReport) -> [String: JSONValue] {
+        var members: [String: JSONValue] = [:]
+        if let server = report.isolatedServer { members["isolated_server"] = .string(server) }
+        if let rate = report.rate { members["rate"] = .number(rate) }
+        return members
+    }
 
     private static func system(_ figures: SystemFigures) -> JSONValue {
         let known: [(String, Int?)] = [
@@ -61,6 +71,8 @@ package enum ReportJSON {
             "trouble": .array(level.trouble.map(JSONValue.string)),
         ]
         if let timeWait = level.timeWaitSockets { members["time_wait_sockets"] = integer(timeWait) }
+        if let corrected = level.exchangeLatencyCorrected { members["exchange_latency_corrected"] = latency(corrected) }
+        if let behind = level.behindScheduleMilliseconds { members["behind_schedule_milliseconds"] = .number(behind) }
         return .object(members)
     }
 

@@ -7,7 +7,8 @@ package enum ReportText {
         guard let level = report.levels.first else { return "snc load: no clients ran\n" }
         var lines: [String] = []
         lines.append("snc load \(report.target): \(level.concurrency) clients at once, \(level.connections) connections, "
-            + "\(report.messageBytes)-byte messages, \(report.engine) engine")
+            + "\(report.messageBytes)-byte messages, \(report.engine) engine"
+            + (report.isolatedServer.map { ", isolated (private network namespace, server: \($0))" } ?? ""))
         lines.append("  completed  \(level.completed) in \(Decimal3.format(level.seconds, digits: 2)) s: "
             + "\(Decimal3.format(level.connectionsPerSecond, digits: 1)) connections/s, \(ByteCount.describe(level.bytesPerSecond))/s sent and received")
         lines.append("  failed     \(level.failed)" + (level.failed > 0 ? "  (\(failureWords(level.failures)))" : ""))
@@ -17,7 +18,14 @@ package enum ReportText {
         lines.append("  latency       " + ["p50", "p90", "p99", "max"].map { pad($0, 11) }.joined())
         lines.append("    connect     " + row(level.connectLatency))
         lines.append("    exchange    " + row(level.exchangeLatency))
-        lines.append("  kernel TCP counters over the run (whole machine):")
+        if let corrected = level.exchangeLatencyCorrected {
+            lines.append("    corrected   " + row(corrected) + " (from each client's due time at --rate \(Decimal3.format(report.rate ?? 0, digits: 0))/s)")
+        }
+        if let behind = level.behindScheduleMilliseconds {
+            lines.append("  behind schedule by \(Decimal3.format(behind, digits: 1)) ms at most"
+                + (behind >= 10 ? " (clients started late: all \(level.concurrency) allowed at once (-c) were busy, or this machine was)" : ""))
+        }
+        lines.append("  kernel TCP counters over the run (\(report.isolatedServer == nil ? "whole machine" : "this run's namespace only")):")
         lines.append(contentsOf: counterLines(level))
         if let timeWait = level.timeWaitSockets {
             lines.append("  TIME_WAIT sockets at the end: \(timeWait)")

@@ -21,11 +21,11 @@ struct LoadCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The server's host name or address.")
-    var host: String
+    @Argument(help: "The server's host name or address (none with --isolated).")
+    var host: String?
 
-    @Argument(help: "The server's port.")
-    var port: Port
+    @Argument(help: "The server's port (none with --isolated).")
+    var port: Port?
 
     @Option(name: [.short, .long], help: "Clients in flight at once (default: 10).")
     var concurrency: Int?
@@ -69,10 +69,33 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Local source address(es) to spread clients over: A, A,B or A-B (e.g. 127.0.0.2-127.0.0.9).", valueName: "addresses"))
     var source: SourceAddresses?
 
+    @Option(help: ArgumentHelp("Open loop: start this many new connections per second on a schedule, -c at most at once; latency also from each due time (corrected for coordinated omission). epoll engine.", valueName: "n"))
+    var rate: Double?
+
+    @Flag(help: "Run the server and the clients in a private user and network namespace: the kernel counters, somaxconn, ports and TIME_WAIT are this run's alone (no HOST PORT; no root needed where user namespaces are on).")
+    var isolated = false
+
+    @Option(name: .customLong("server-command"), help: ArgumentHelp("With --isolated: the server to start inside the namespace instead of snc serve, run by /bin/sh with {port} replaced by its port.", valueName: "cmd {port}"))
+    var serverCommand: String?
+
     @Flag(name: .customLong("i-own-this-host"), help: "Allow --sweep or more than 100 clients against an address that is not loopback.")
     var ownsHost = false
 
     func validate() throws {
+        if let rate {
+            guard rate > 0, rate <= 1_000_000 else { throw ValidationError("--rate must be more than 0 and at most 1000000 connections per second") }
+            if engine == .threads { throw ValidationError("--rate needs --engine epoll (the default)") }
+        }
+        if isolated {
+            if host != nil || port != nil { throw ValidationError("--isolated starts its own server: give no HOST PORT") }
+            if let serverCommand, !serverCommand.contains("{port}") {
+                throw ValidationError("--server-command \(serverCommand): must contain {port}, where the server's port goes")
+            }
+        } else {
+            if serverCommand != nil { throw ValidationError("--server-command needs --isolated") }
+            if host == nil { throw ValidationError("missing HOST and PORT (or --isolated)") }
+            if port == nil { throw ValidationError("missing PORT") }
+        }
         let longest = Seconds.format(TimeLimit.longestSeconds)
         if let concurrency, !(1...LoadLevel.maxConcurrency).contains(concurrency) {
             throw ValidationError("--concurrency must be 1 to \(LoadLevel.maxConcurrency)")
@@ -107,6 +130,67 @@ struct LoadCommand: ParsableCommand {
     }
 
     func run() throws {
+        var server: IsolatedServer?
+        if isolated {
+            server = try enterIsolation()
+        }
+        do {
+            try runLevels(isolatedServer: server)
+        } catch {
+            // Nobody completed or the graph could not be written: the server's log may tell why.
+            // A run stopped by a signal (exit 128 + N) needs no explaining.
+            let interrupted = (error as? ExitCode).map { $0.rawValue > 128 } ?? false
+            if let server { Self.stop(server, keepingLog: !interrupted) }
+            throw error
+        }
+        if let server { Self.stop(server, keepingLog: false) }
+    }
+
+    /// In the namespace: the server, started and listening. Outside it: this
+    /// binary again, asked to enter one first (see `PrivateNamespace`).
+    private func enterIsolation() throws -> IsolatedServer {
+        switch PrivateNamespace.state {
+        case .outside:
+            do {
+                try PrivateNamespace.reexecuteInside(arguments: CommandLine.arguments)
+            } catch {
+                throw Diagnostics.failure("--isolated: \(error)")
+            }
+        case .failed(let error):
+            throw Diagnostics.failure("--isolated: cannot enter a private user and network namespace (\(error)): "
+                + "unprivileged user namespaces are off here (kernel.unprivileged_userns_clone=0, user.max_user_namespaces=0, or a container that forbids unshare); "
+                + "run without --isolated: snc serve 127.0.0.1 5555 & snc load 127.0.0.1 5555")
+        case .entered:
+            break
+        }
+        let server: IsolatedServer
+        do {
+            server = try IsolatedServer.start(command: serverCommand, serveArguments: messageEnd == .line ? ["--message-end", "line"] : [])
+        } catch {
+            throw Diagnostics.failure("--isolated: starting the server: \(error)")
+        }
+        if let problem = server.waitUntilListening(seconds: 10) {
+            _ = server.stop(seconds: 5)
+            throw Diagnostics.failure("--isolated: \(problem); its output is in \(server.logPath)")
+        }
+        return server
+    }
+
+    /// Stops the isolated server; its log stays when something went wrong, and the user is told where.
+    private static func stop(_ server: IsolatedServer, keepingLog: Bool) {
+        let early = server.stop(seconds: 5)
+        if let early {
+            Diagnostics.say("--isolated: the server (\(server.description)) exited on its own (\(early)) during the run; its output is in \(server.logPath)")
+        } else if keepingLog {
+            Diagnostics.say("--isolated: the server's output is in \(server.logPath)")
+        } else {
+            server.removeLog()
+        }
+    }
+
+    private func runLevels(isolatedServer server: IsolatedServer?) throws {
+        let host = server == nil ? self.host ?? "" : "127.0.0.1"
+        let port = server == nil ? self.port ?? Port(number: 1)! : Port(number: Int(IsolatedServer.port))!
         let levels = self.levels()
 
         // Who may be loaded how hard is decided from the addresses alone, before any socket exists.
@@ -157,7 +241,7 @@ struct LoadCommand: ParsableCommand {
             throw Diagnostics.failure("\(error)")
         }
 
-        let configuration = LoadConfiguration(
+        var configuration = LoadConfiguration(
             target: target,
             targetName: target.description,
             engine: engine,
@@ -165,10 +249,13 @@ struct LoadCommand: ParsableCommand {
             timeout: timeout,
             sources: sources
         )
+        configuration.rate = rate
         var session = LoadSession(configuration: configuration, levels: levels, repeats: repeats, showsProgress: Console.errorIsTerminal)
+        session.isolatedServer = server?.description
         let printsTable = (sweep != nil || repeats > 1) && !json
         if printsTable {
             Console.write(STDOUT_FILENO, "snc load \(target) (\(configuration.engine.rawValue) engine, \(loadMessage.size)-byte messages"
+                + (server.map { ", isolated: private network namespace, server \($0.description)" } ?? "")
                 + (repeats > 1 ? ", each level \(repeats) times" : "") + ")\n"
                 + (repeats > 1 ? ReportText.repeatTableHeader() : ReportText.tableHeader()))
         }
