@@ -21,6 +21,8 @@ package struct LoadReport: Codable, Sendable, Equatable {
     /// The level (clients at once) that was running when the run was stopped.
     package var interruptedAtConcurrency: Int?
     package var targetIsLoopback: Bool
+    /// With --capture: the whole run's packets and their TCP analysis classes.
+    package var capture: CaptureSummary?
 
     package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool,
                  repeats: Int = 1) {

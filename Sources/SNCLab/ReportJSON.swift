@@ -7,7 +7,7 @@ package enum ReportJSON {
     }
 
     package static func document(_ report: LoadReport) -> JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "target": .string(report.target),
             "target_is_loopback": .bool(report.targetIsLoopback),
             "engine": .string(report.engine),
@@ -22,7 +22,9 @@ package enum ReportJSON {
             "notes": .array(report.notes.map(JSONValue.string)),
             "interrupted": .bool(report.interrupted),
             "interrupted_at_concurrency": report.interruptedAtConcurrency.map(integer) ?? .null,
-        ])
+        ]
+        if let capture = report.capture { members["capture"] = CaptureJSON.summary(capture) }
+        return .object(members)
     }
 
     private static func integer(_ value: Int) -> JSONValue { .integer(Int64(value)) }
@@ -61,6 +63,7 @@ package enum ReportJSON {
             "trouble": .array(level.trouble.map(JSONValue.string)),
         ]
         if let timeWait = level.timeWaitSockets { members["time_wait_sockets"] = integer(timeWait) }
+        if let capture = level.capture { members["capture"] = CaptureJSON.summary(capture) }
         return .object(members)
     }
 
@@ -92,12 +95,14 @@ package enum ReportJSON {
     }
 
     private static func series(_ series: IOSeries) -> JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "interval_milliseconds": integer(series.intervalMilliseconds),
             "completed": .array(series.completed.map(integer)),
             "bytes": .array(series.bytes.map(integer)),
             "errors": .array(series.errors.map(integer)),
             "kernel": .object(series.kernel.mapValues { .array($0.map(JSONValue.integer)) }),
-        ])
+        ]
+        if let capture = series.capture { members["capture"] = .object(capture.mapValues { .array($0.map(JSONValue.integer)) }) }
+        return .object(members)
     }
 }

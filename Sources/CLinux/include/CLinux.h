@@ -24,5 +24,6 @@ extern const unsigned int snc_splice_f_nonblock;
 extern const unsigned int snc_splice_f_more;
 
 #include "CLinuxEvents.h"
+#include "CLinuxCapture.h"
 
 #endif
