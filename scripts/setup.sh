@@ -11,6 +11,7 @@ packages=(
     mandoc                       # man page lint
     iproute2                     # ss, nstat for the load report
     strace                       # the load tests prove a refused run opens no socket
+    tshark                       # snc load --capture is checked against Wireshark's TCP analysis
 )
 
 missing=()
