@@ -10,6 +10,7 @@
 #   scripts/bench-lab.sh --quick         # fewer connections per level
 #   scripts/bench-lab.sh --levels 10,100 --idle-clients 2000
 #   scripts/bench-lab.sh --only-c        # snc serve vs a C thread-per-connection server only
+#   scripts/bench-lab.sh --only-capture  # snc load --capture vs no capture at c=1000 (root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -6,4 +6,11 @@ package struct CaptureEvent: Sendable, Equatable {
     package var timestamp: UInt64
     package var sourcePort: UInt16
     package var destinationPort: UInt16
+
+    package init(flag: TCPAnalysisFlag, timestamp: UInt64, sourcePort: UInt16, destinationPort: UInt16) {
+        self.flag = flag
+        self.timestamp = timestamp
+        self.sourcePort = sourcePort
+        self.destinationPort = destinationPort
+    }
 }
