@@ -215,6 +215,10 @@ struct LoadCommand: ParsableCommand {
                 throw Diagnostics.failure("--graph \(graph): \(error)")
             }
         }
+        if let capture, let error = session.capture?.writeError {
+            // The report stands, but the file is incomplete: say so and fail.
+            throw Diagnostics.failure("--capture \(capture): the file is incomplete: \(error)")
+        }
         // Failed clients are measurements, but a run where every one failed
         // measured nothing about the server: scripts must see that.
         let failure = ReportText.nobodyCompleted(report)

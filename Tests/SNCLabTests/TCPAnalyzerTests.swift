@@ -43,7 +43,7 @@ import Testing
         let found = Self.classes(Self.handshake + [Self.packet(3 * Self.ms, true, 1001, 5001, [.psh, .ack], 512, 100),
                                                    Self.packet(200 * Self.ms, true, 1001, 5001, [.psh, .ack], 512, 100)])
         #expect(found.last == [.retransmission])
-        #expect(found.dropLast().allSatisfy(\.isEmpty))
+        #expect(found.dropLast().allSatisfy { $0.isEmpty })
     }
 
     @Test func aSpuriousRetransmissionCountsAsARetransmission() {
@@ -95,6 +95,6 @@ import Testing
     @Test func aSynWithNewSequenceNumberStartsANewConversation() {
         let found = Self.classes(Self.handshake + [Self.packet(3 * Self.ms, true, 1001, 5001, [.fin, .ack], 512),
                                                    Self.packet(4 * Self.ms, true, 99000, 0, .syn, 65535, scale: 7)])
-        #expect(found.allSatisfy(\.isEmpty))
+        #expect(found.allSatisfy { $0.isEmpty })
     }
 }
