@@ -20,12 +20,14 @@ package struct LoadReport: Codable, Sendable, Equatable {
     package var interrupted: Bool
     /// The level (clients at once) that was running when the run was stopped.
     package var interruptedAtConcurrency: Int?
+    /// How many levels the run was asked for (a stopped run reports fewer).
+    package var plannedLevels: Int?
     package var targetIsLoopback: Bool
     /// With --capture: the whole run's packets and their TCP analysis classes.
     package var capture: CaptureSummary?
 
     package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool,
-                 repeats: Int = 1) {
+                 repeats: Int = 1, plannedLevels: Int? = nil) {
         self.target = target
         self.targetIsLoopback = targetIsLoopback
         self.engine = engine
@@ -36,6 +38,7 @@ package struct LoadReport: Codable, Sendable, Equatable {
         self.levels = levels
         self.interrupted = interrupted
         self.repeats = max(1, repeats)
+        self.plannedLevels = plannedLevels
         interruptedAtConcurrency = interrupted ? levels.last?.concurrency : nil
         firstTroubleRuns = (1...max(1, repeats)).map { run in
             levels.first { $0.run == run && !$0.trouble.isEmpty }?.concurrency

@@ -81,7 +81,8 @@ package struct LoadSession {
             system: SystemFigures.read(),
             levels: reports,
             interrupted: interrupted,
-            repeats: repeats
+            repeats: repeats,
+            plannedLevels: levels.count
         )
         report.capture = captured
         return report

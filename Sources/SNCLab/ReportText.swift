@@ -35,6 +35,7 @@ package enum ReportText {
         if let concurrency = report.interruptedAtConcurrency, let last = report.levels.last {
             let distinct = report.levels.map(\.concurrency).reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
             line += " during the level of \(concurrency) clients at once (level \(distinct.count)"
+                + (report.plannedLevels.map { " of \($0)" } ?? "")
             if report.repeats > 1 { line += ", run \(last.run) of \(report.repeats)" }
             line += "); that level's figures cover only the clients that finished, and the levels after it did not run"
         } else {

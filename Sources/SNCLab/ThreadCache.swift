@@ -11,20 +11,20 @@ import Glibc
 /// to the most recently idle thread (its stack is still warm) and starts a
 /// new thread only when none is idle. A thread-per-connection server all the
 /// same: one client per thread at a time, blocking calls.
-final class ThreadCache: Sendable {
+package final class ThreadCache: Sendable {
     /// How long an idle thread waits for a client before it exits.
-    let keepSeconds: Double
+    package let keepSeconds: Double
     /// At most this many idle threads; a thread beyond it exits at once.
-    let maximumIdle: Int
+    package let maximumIdle: Int
     private let idle = Mutex<[IdleThread]>([])
 
-    init(keepSeconds: Double = 2, maximumIdle: Int = 1024) {
+    package init(keepSeconds: Double = 2, maximumIdle: Int = 1024) {
         self.keepSeconds = keepSeconds
         self.maximumIdle = maximumIdle
     }
 
     /// Gives `job` to an idle thread; false when none is waiting (start one with `runAndStay`).
-    func handOff(_ job: @escaping @Sendable () -> Void) -> Bool {
+    package func handOff(_ job: @escaping @Sendable () -> Void) -> Bool {
         guard let thread = idle.withLock({ $0.popLast() }) else { return false }
         thread.give(job)
         return true
@@ -32,7 +32,7 @@ final class ThreadCache: Sendable {
 
     /// Runs `first` on the calling thread, then the jobs handed to it, until
     /// it has waited `keepSeconds` without one.
-    func runAndStay(_ first: @escaping @Sendable () -> Void) {
+    package func runAndStay(_ first: @escaping @Sendable () -> Void) {
         let me = IdleThread()
         var job: (@Sendable () -> Void)? = first
         while let current = job {

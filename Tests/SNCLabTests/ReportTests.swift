@@ -153,6 +153,7 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(stopped.interruptedAtConcurrency == 20)
         let line = ReportText.interruptedLine(stopped) ?? ""
         #expect(line.contains("interrupted") && line.contains("20 clients") && line.contains("level 2"))
+        #expect(!line.contains("level 2 of"))  // no planned count given
         #expect(ReportText.tableFooter(stopped).contains(line))
     }
 

@@ -17,4 +17,5 @@ def test_sigint_mid_sweep_exits_130_and_names_the_level(snc, procs, tmp_path):
     match = re.search(r"interrupted: .* level of (\d+) clients at once \(level (\d+)", text)
     assert match, text
     assert match.groups() == ("7", "2")
+    assert "level 2 of 3" in text
     stop_serve(proc, log)
