@@ -13,6 +13,7 @@
 #   scripts/bench-lab.sh --only-c        # snc serve vs a C thread-per-connection server only
 #   SNC_BIN=/path/to/snc scripts/bench-lab.sh --snc-only   # that binary, snc alone, no build
 #   scripts/bench-lab.sh --only-isolated # snc load --isolated vs the plain run only
+#   scripts/bench-lab.sh --only-capture  # snc load --capture vs no capture at c=1000 (root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -184,6 +184,41 @@ def compare_isolated(levels, rounds, connections, timeout):
         print(f"{level:>8} | {i['rate']:>10.0f} {i['p99']:>7.1f}ms {i['failed']:>6} | {p['rate']:>10.0f} {p['p99']:>7.1f}ms {p['failed']:>6} | {ratio:>5.2f}x"
               f"   (isolated runs {rates(results['isolated'])}; plain runs {rates(results['plain'])})", flush=True)
     print(f"  --isolated >= 0.95x the plain run at every level: {'PASS' if ok else 'FAIL'}")
+
+
+def compare_capture(folder, concurrency, rounds, connections, timeout):
+    """snc load with and without --capture against one snc serve, runs alternating, the median of `rounds` each."""
+    print()
+    print(f"snc load --capture vs no capture at c={concurrency} ({connections} connections a run, median of {rounds} alternating runs):")
+    if os.geteuid() != 0:
+        print("  skipped: --capture needs CAP_NET_RAW (run as root)")
+        return True
+    results = {"plain": [], "capture": []}
+    drops, packets = [], []
+    proc, port = start(servers()["snc serve"])
+    try:
+        for round_number in range(rounds):
+            for name in ("plain", "capture"):
+                extra = ["--capture", os.path.join(folder, f"bench-{round_number}.pcapng")] if name == "capture" else []
+                result = subprocess.run(
+                    [SNC, "load", "127.0.0.1", str(port), "-c", str(concurrency), "-n", str(connections), "--level-duration", "0",
+                     "--message-size", "1024", "--timeout", str(timeout), "--json", *extra],
+                    capture_output=True, timeout=600)
+                report = json.loads(result.stdout)
+                results[name].append(report["levels"][0]["connections_per_second"])
+                if extra:
+                    drops.append(report["capture"]["dropped"])
+                    packets.append(report["capture"]["packets"])
+                    os.unlink(extra[1])
+    finally:
+        stop(proc)
+    median = {name: sorted(runs)[(len(runs) - 1) // 2] for name, runs in results.items()}
+    ratio = median["capture"] / median["plain"] if median["plain"] else 0
+    ok = ratio >= 0.85 and max(drops) == 0
+    print(f"  plain {median['plain']:.0f} conn/s (runs {', '.join(f'{r:.0f}' for r in results['plain'])}); "
+          f"capture {median['capture']:.0f} conn/s (runs {', '.join(f'{r:.0f}' for r in results['capture'])}); ratio {ratio:.2f}x")
+    print(f"  packets captured per run: {', '.join(map(str, packets))}; dropped by the kernel: {', '.join(map(str, drops))}")
+    print(f"  capture >= 0.85x and 0 dropped: {'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -297,6 +332,9 @@ def main():
     parser.add_argument("--isolated-rounds", type=int, default=3, help="alternating runs per mode and level in that comparison")
     parser.add_argument("--isolated-connections", type=int, default=10000, help="connections per run in that comparison")
     parser.add_argument("--only-isolated", action="store_true", help="run only the comparison of --isolated with the plain run")
+    parser.add_argument("--capture-rounds", type=int, default=3, help="alternating runs with and without snc load --capture (0: skip)")
+    parser.add_argument("--capture-connections", type=int, default=20000, help="connections per run in that comparison")
+    parser.add_argument("--only-capture", action="store_true", help="run only the --capture comparison (c=1000)")
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -307,6 +345,9 @@ def main():
         compare_isolated(isolated_levels, args.isolated_rounds, args.isolated_connections, args.timeout)
         return
     with tempfile.TemporaryDirectory() as folder:
+        if args.only_capture:
+            compare_capture(folder, 1000, max(1, args.capture_rounds), args.capture_connections, args.timeout)
+            return
         c_server = build_c_server(folder) if c_levels else None
         if args.only_c:
             if c_server:
@@ -317,6 +358,8 @@ def main():
             compare_with_c(c_server, c_levels, args.c_rounds, args.c_connections, args.timeout)
         if isolated_levels:
             compare_isolated(isolated_levels, args.isolated_rounds, args.isolated_connections, args.timeout)
+        if args.capture_rounds and not args.snc_only:
+            compare_capture(folder, 1000, args.capture_rounds, args.capture_connections, args.timeout)
 
 
 def main_runs(args, levels):

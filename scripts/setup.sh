@@ -13,6 +13,7 @@ packages=(
     iproute2                     # ss, nstat for the load report
     strace                       # the load tests prove a refused run opens no socket
     tinyproxy                    # an HTTP CONNECT proxy for the -X connect tests
+    tshark                       # snc load --capture is checked against Wireshark's TCP analysis
 )
 
 missing=()

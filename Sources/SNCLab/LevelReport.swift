@@ -112,6 +112,8 @@ package struct IOSeries: Codable, Sendable, Equatable {
     /// Growth of the kernel's TCP counters in each interval, by counter
     /// ("Tcp.RetransSegs"), from `KernelTimeline`; empty without a timeline.
     package var kernel: [String: [Int64]]
+    /// With --capture: the classified packets in each interval, by display-filter name.
+    package var capture: [String: [Int64]]?
 
     package init(intervalMilliseconds: Int, completed: [Int], bytes: [Int], errors: [Int], kernel: [String: [Int64]] = [:]) {
         self.intervalMilliseconds = intervalMilliseconds
@@ -172,6 +174,8 @@ package struct LevelReport: Codable, Sendable, Equatable {
     package var ioGraph: IOSeries
     /// Whether errors or drops showed up at this level, and which.
     package var trouble: [String]
+    /// With --capture: this level's share of the packets.
+    package var capture: CaptureSummary?
 
     package init(concurrency: Int, clientsRunning: Int, records: [ClientRecord], seconds: Double, counters: KernelCounters, timeWaitSockets: Int?,
                  timeline: KernelTimeline? = nil, run: Int = 1) {

@@ -29,6 +29,8 @@ package struct LoadReport: Codable, Sendable, Equatable {
     package var isolated: Bool
     /// `--rate`: new connections per second on a schedule; nil for the closed loop.
     package var rate: Double?
+    /// With --capture: the whole run's packets and their TCP analysis classes.
+    package var capture: CaptureSummary?
 
     package init(target: String, targetIsLoopback: Bool, engine: String, messageBytes: Int, timeoutSeconds: Double, sources: [String], system: SystemFigures, levels: [LevelReport], interrupted: Bool,
                  repeats: Int = 1, plannedLevels: Int? = nil, isolatedServer: String? = nil, rate: Double? = nil) {

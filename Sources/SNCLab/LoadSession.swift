@@ -23,6 +23,10 @@ package struct LoadSession {
         self.showsProgress = showsProgress
     }
 
+    /// --capture: the running packet capture; stopped after the last level
+    /// and split over the levels into the report.
+    package var capture: CaptureRecorder?
+
     /// The signal that stopped the run early, if one did (SIGINT or SIGTERM).
     package private(set) var stoppedBy: CInt?
 
@@ -32,11 +36,13 @@ package struct LoadSession {
     package mutating func run(signals: borrowing SignalDescriptor, onLevel: (LevelReport) -> Void) -> LoadReport {
         var reports: [LevelReport] = []
         var firstIndex = 0
+        var captureStarts: [UInt64] = []
         levels: for level in levels {
             for repeatNumber in 1...repeats {
                 let before = KernelCounters.read()
                 let run = LevelRun(configuration: configuration, level: level, firstIndex: firstIndex)
                 var timeline = KernelTimeline(start: before, startedAt: run.startedAt)
+                if capture != nil { captureStarts.append(RealtimeClock.now()) }
                 let workers = start(run)
                 if let signal = watch(run, workers: workers, signals: signals, timeline: &timeline) { stoppedBy = signal }
                 let seconds = MonotonicClock.seconds(since: run.startedAt)
@@ -49,12 +55,25 @@ package struct LoadSession {
                                          counters: end.delta(since: before), timeWaitSockets: SystemFigures.timeWaitSockets(),
                                          timeline: timeline, run: repeatNumber)
                 reports.append(report)
+                capture?.markLevelEnd()
                 onLevel(report)
                 if stoppedBy != nil { break levels }
             }
         }
         let interrupted = stoppedBy != nil
-        return LoadReport(
+        var captured: CaptureSummary?
+        if let capture {
+            capture.stop()
+            let split = CaptureLevels(file: capture.path, timestamps: capture.timestamps, events: capture.events, starts: captureStarts,
+                                      concurrencies: reports.map(\.concurrency), intervals: reports.map(\.ioGraph.completed.count),
+                                      drops: capture.dropsPerMark)
+            for index in reports.indices {
+                reports[index].capture = split.levels[index]
+                reports[index].ioGraph.capture = split.series[index]
+            }
+            captured = split.total
+        }
+        var report = LoadReport(
             target: configuration.targetName,
             targetIsLoopback: configuration.target.isLoopback,
             engine: configuration.engine.rawValue,
@@ -69,6 +88,8 @@ package struct LoadSession {
             isolatedServer: isolatedServer,
             rate: configuration.rate
         )
+        report.capture = captured
+        return report
     }
 
     /// No more clients at once than there are connections to make.

@@ -7,7 +7,7 @@ package enum ReportJSON {
     }
 
     package static func document(_ report: LoadReport) -> JSONValue {
-        let members: [String: JSONValue] = [
+        var members: [String: JSONValue] = [
             "target": .string(report.target),
             "target_is_loopback": .bool(report.targetIsLoopback),
             "engine": .string(report.engine),
@@ -24,6 +24,7 @@ package enum ReportJSON {
             "interrupted_at_concurrency": report.interruptedAtConcurrency.map(integer) ?? .null,
             "isolated": .bool(report.isolated),
         ]
+        if let capture = report.capture { members["capture"] = CaptureJSON.summary(capture) }
         return .object(members.merging(optionalMembers(report)) { first, _ in first })
     }
 
@@ -73,6 +74,7 @@ package enum ReportJSON {
         if let timeWait = level.timeWaitSockets { members["time_wait_sockets"] = integer(timeWait) }
         if let corrected = level.exchangeLatencyCorrected { members["exchange_latency_corrected"] = latency(corrected) }
         if let behind = level.behindScheduleMilliseconds { members["behind_schedule_milliseconds"] = .number(behind) }
+        if let capture = level.capture { members["capture"] = CaptureJSON.summary(capture) }
         return .object(members)
     }
 
@@ -104,12 +106,14 @@ package enum ReportJSON {
     }
 
     private static func series(_ series: IOSeries) -> JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "interval_milliseconds": integer(series.intervalMilliseconds),
             "completed": .array(series.completed.map(integer)),
             "bytes": .array(series.bytes.map(integer)),
             "errors": .array(series.errors.map(integer)),
             "kernel": .object(series.kernel.mapValues { .array($0.map(JSONValue.integer)) }),
-        ])
+        ]
+        if let capture = series.capture { members["capture"] = .object(capture.mapValues { .array($0.map(JSONValue.integer)) }) }
+        return .object(members)
     }
 }

@@ -30,6 +30,7 @@ package enum ReportText {
         if let timeWait = level.timeWaitSockets {
             lines.append("  TIME_WAIT sockets at the end: \(timeWait)")
         }
+        lines.append(contentsOf: CaptureText.lines(report))
         lines.append(contentsOf: report.notes.map { "note: \($0)" })
         if let stopped = interruptedLine(report) { lines.append(stopped) }
         return lines.joined(separator: "\n") + "\n"
@@ -144,7 +145,8 @@ package enum ReportText {
 
     /// The table's closing lines: the notes, and whether the run was interrupted.
     package static func tableFooter(_ report: LoadReport) -> String {
-        report.notes.map { "note: \($0)\n" }.joined() + (interruptedLine(report).map { $0 + "\n" } ?? "")
+        CaptureText.lines(report).map { $0 + "\n" }.joined()
+            + report.notes.map { "note: \($0)\n" }.joined() + (interruptedLine(report).map { $0 + "\n" } ?? "")
     }
 
     // MARK: Sweep table with --repeat

@@ -66,6 +66,9 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "Print the whole report as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Record the run's TCP packets on lo to a pcapng file and count them by Wireshark's TCP analysis classes (needs CAP_NET_RAW).", valueName: "file.pcapng"))
+    var capture: String?
+
     @Option(help: ArgumentHelp("Local source address(es) to spread clients over: A, A,B or A-B (e.g. 127.0.0.2-127.0.0.9).", valueName: "addresses"))
     var source: SourceAddresses?
 
@@ -252,6 +255,9 @@ struct LoadCommand: ParsableCommand {
         configuration.rate = rate
         var session = LoadSession(configuration: configuration, levels: levels, repeats: repeats, showsProgress: Console.errorIsTerminal)
         session.isolatedServer = server?.description
+        if let capture {
+            session.capture = try Self.startCapture(path: capture, target: target)
+        }
         let printsTable = (sweep != nil || repeats > 1) && !json
         if printsTable {
             Console.write(STDOUT_FILENO, "snc load \(target) (\(configuration.engine.rawValue) engine, \(loadMessage.size)-byte messages"
@@ -296,6 +302,10 @@ struct LoadCommand: ParsableCommand {
                 throw Diagnostics.failure("--graph \(graph): \(error)")
             }
         }
+        if let capture, let error = session.capture?.writeError {
+            // The report stands, but the file is incomplete: say so and fail.
+            throw Diagnostics.failure("--capture \(capture): the file is incomplete: \(error)")
+        }
         // Failed clients are measurements, but a run where every one failed
         // measured nothing about the server: scripts must see that.
         let failure = ReportText.nobodyCompleted(report)
@@ -319,6 +329,22 @@ struct LoadCommand: ParsableCommand {
             let budget: LoadConfiguration.Budget = duration.map { .duration($0) }
                 ?? .connections(connections ?? LoadLevel.defaultConnections(concurrency: clients))
             return LoadLevel(concurrency: clients, budget: budget, minimumSeconds: minimum)
+        }
+    }
+
+    /// Opens the packet capture on lo (before any client runs) and starts its thread.
+    static func startCapture(path: String, target: SocketAddress) throws -> CaptureRecorder {
+        guard target.isLoopback else {
+            throw Diagnostics.failure("--capture records loopback (lo) only: \(target) is not a loopback address", code: .usage)
+        }
+        do {
+            let recorder = try CaptureRecorder(path: path, port: target.port)
+            try recorder.start()
+            return recorder
+        } catch let error where error.errno.rawValue == EPERM || error.errno.rawValue == EACCES {
+            throw Diagnostics.failure("--capture needs CAP_NET_RAW for a packet socket on lo: run as root (or as root in a user and network namespace) (\(error))")
+        } catch {
+            throw Diagnostics.failure("--capture \(path): \(error)")
         }
     }
 

@@ -26,5 +26,6 @@ extern const unsigned int snc_splice_f_more;
 #include "CLinuxEvents.h"
 #include "CLinuxProcess.h"
 #include "CLinuxNamespace.h"
+#include "CLinuxCapture.h"
 
 #endif
