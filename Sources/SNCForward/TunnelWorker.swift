@@ -76,9 +76,15 @@ final class TunnelWorker {
         // process is leaving, so nothing waits for the server on the way out.
         defer { session.abandonConnection() }
         session.configureKeepalive(intervalSeconds: settings.serverAliveInterval)
-        while !stop.isRaised {
-            try loopOnce()
+        do {
+            while !stop.isRaised {
+                try loopOnce()
+            }
+        } catch {
+            if settings.reconnect != nil { resetConnections(because: error.lossReason) }
+            throw error
         }
+        if settings.reconnect != nil { resetConnections(because: "the SSH session ended") }
     }
 
     /// `-W`: relays stdin/stdout through one channel until both directions end.
