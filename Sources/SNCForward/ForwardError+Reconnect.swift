@@ -13,7 +13,8 @@ extension ForwardError {
     /// The reason alone, for "Connection to HOST port N lost: REASON".
     var lossReason: String {
         switch self {
-        case .connectionLost(_, let reason): reason
+        // libssh2's words alone ("transport read") do not say who ended it.
+        case .connectionLost(_, let reason): "closed by remote host (\(reason))"
         case .serverSilent(_, let seconds): "server not responding (no reply for \(seconds)s)"
         case .connect(_, _, let error): error.errno.description
         case .connectTimeout: "Connection timed out"

@@ -163,6 +163,7 @@ final class TunnelWorker {
         }
 
         let sshEvents = entries[0].revents
+        let receivedBefore = session.bytesReceived
         // Note readiness for the connections that were polled, before new ones are added.
         for (connection, slot) in zip(connections, slots) {
             if entries[slot.read].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { connection.localReadable = true }
@@ -185,6 +186,9 @@ final class TunnelWorker {
         try checkLiveness()
         expireSetups()
         try pump()
+        if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && session.bytesReceived == receivedBefore {
+            try checkTransportEnded()
+        }
     }
 
     /// Moves every byte that can move now, until nothing changes.

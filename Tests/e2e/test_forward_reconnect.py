@@ -148,3 +148,29 @@ def test_reconnect_without_key_or_agent_is_a_usage_error(snc, own_sshd, procs, t
     assert result.returncode == 64
     assert result.stderr.decode() == (
         "snc: --reconnect needs a login that asks nothing: an ssh-agent or an identity file, and there is neither\n")
+
+
+def test_remote_forward_is_requested_again_after_restart(snc, own_sshd, procs, tmp_path):
+    echo = start_echo(procs)
+    remote = free_port()
+    log = tmp_path / "snc.log"
+    config = own_sshd.config(tmp_path)
+    handle = open(log, "wb")
+    proc = procs.start([snc, "forward", "--reconnect", "-F", config, "-R", f"{remote}:127.0.0.1:{echo}", "testhost"], stderr=handle)
+    handle.close()
+
+    def through_server(data, seconds):
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return echo_roundtrip(remote, data, timeout=10)
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+
+    assert through_server(b"first\n", 15) == b"first\n"
+    restart_sshd(own_sshd, down_seconds=1.0)
+    assert through_server(b"after the restart\n", 20) == b"after the restart\n"
+    assert proc.poll() is None
+    assert f"Reconnected to 127.0.0.1 port {own_sshd.port}" in log.read_text()
