@@ -174,3 +174,24 @@ def test_remote_forward_is_requested_again_after_restart(snc, own_sshd, procs, t
     assert through_server(b"after the restart\n", 20) == b"after the restart\n"
     assert proc.poll() is None
     assert f"Reconnected to 127.0.0.1 port {own_sshd.port}" in log.read_text()
+
+
+def test_remote_only_session_notices_a_dead_server(snc, own_sshd, procs, tmp_path):
+    """Without channels, libssh2 reads the end of stream unreported: snc must still see it."""
+    echo = start_echo(procs)
+    remote = free_port()
+    config = own_sshd.config(tmp_path)
+    proc = procs.start([snc, "forward", "-F", config, "-R", f"{remote}:127.0.0.1:{echo}", "testhost"])
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            assert echo_roundtrip(remote, b"up\n", timeout=10) == b"up\n"
+            break
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.2)
+    for pid in sshd_children(own_sshd):
+        os.kill(pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert proc.returncode == 1
+    assert "snc: Connection to 127.0.0.1 closed by remote host (end of stream)." in proc.stderr.read().decode()
