@@ -195,3 +195,19 @@ def test_remote_only_session_notices_a_dead_server(snc, own_sshd, procs, tmp_pat
     proc.wait(timeout=10)
     assert proc.returncode == 1
     assert "snc: Connection to 127.0.0.1 closed by remote host (end of stream)." in proc.stderr.read().decode()
+
+
+def test_reconnect_with_a_password_login_is_a_usage_error(snc, procs, tmp_path):
+    """A key file exists, but the server takes only passwords: found at login, exit 64."""
+    pytest.importorskip("paramiko")
+    from sshd_fixture import keygen
+    from test_forward_password import askpass, start_server
+    config = start_server(procs, tmp_path, "password")
+    keygen(tmp_path / "no-such-key")  # the config's IdentityFile now exists
+    local = free_port()
+    result = subprocess.run([snc, "forward", "--reconnect", "-F", config, "-L", f"{local}:127.0.0.1:9", "student"],
+                            capture_output=True, env=askpass(tmp_path, tmp_path / "prompts"), timeout=60)
+    assert result.returncode == 64
+    assert result.stderr.decode().endswith(
+        "snc: --reconnect needs a login that asks nothing: an ssh-agent or an identity file, "
+        "and this login used a password\n")
