@@ -37,23 +37,93 @@ package struct ForwardEngine {
             listeners += try TunnelListener.bind(spec.listenSpec, service: .socks, log: log)
         }
         let connector = SSHConnector(configuration: configuration, prompter: prompter, log: log)
-        let first = try connector.connect()
-        var links = [first.link]
-        for _ in 1..<sessions {
-            links.append(try connector.connectAgain(expecting: first.hostKey, credential: first.credential))
+        if settings.reconnect != nil && !connector.hasUnattendedCredential {
+            throw .usage("--reconnect needs a login that asks nothing: an ssh-agent or an identity file, and there is neither")
         }
-        log.debug("Forwarding with \(links.count) session\(links.count == 1 ? "" : "s").")
+        var links: [SSHLink] = []
+        let credential: Credential
+        do {
+            let first = try connector.connect()
+            links.append(first.link)
+            credential = first.credential
+            for _ in 1..<sessions {
+                links.append(try connector.connectAgain(expecting: first.hostKey, credential: credential))
+            }
+        }
+        guard let policy = settings.reconnect else {
+            try serve(&links, listeners: listeners, held: [])
+            return
+        }
+        switch credential {
+        case .password, .keyboardInteractive:
+            throw .usage("--reconnect needs a login that asks nothing: an ssh-agent or an identity file, and this login used a password")
+        case .none, .agent, .identityFile:
+            break
+        }
+        try serveReconnecting(&links, listeners: listeners, credential: credential, connector: connector, policy: policy)
+    }
 
+    /// `--reconnect`: serves, and when the session dies keeps the listeners
+    /// (holding new clients) while it logs in again with backoff, for ever;
+    /// only a failure that would repeat (host key, login, `-R` refused) ends it.
+    private func serveReconnecting(
+        _ links: inout [SSHLink], listeners: [TunnelListener], credential: Credential, connector: SSHConnector, policy: ReconnectPolicy
+    ) throws(ForwardError) {
+        let held = HeldClients(policy: policy, log: log)
+        let place = "\(configuration.hostName) port \(configuration.port)"
+        while true {
+            var failure: ForwardError
+            do {
+                try serve(&links, listeners: listeners, held: held.takeAll())
+                return
+            } catch {
+                failure = error
+            }
+            links.removeAll()
+            var attempt = 0
+            while true {
+                guard failure.isTransient else { throw failure }
+                let delay = policy.randomDelayMilliseconds(attempt: attempt)
+                let wait = ReconnectPolicy.describe(milliseconds: delay)
+                if attempt == 0 {
+                    log.warn("Connection to \(place) lost: \(failure.lossReason); reconnecting in \(wait)")
+                } else {
+                    log.warn("Reconnect to \(place) failed: \(failure.lossReason); retrying in \(wait)")
+                }
+                held.hold(on: listeners, until: Deadline(milliseconds: delay))
+                do {
+                    for _ in 0..<sessions { links.append(try connector.reconnect(reusing: credential)) }
+                    log.warn("Reconnected to \(place)\(held.count > 0 ? " (\(held.count) held connection\(held.count == 1 ? "" : "s") resumed)" : "")")
+                    break
+                } catch {
+                    links.removeAll()
+                    failure = error
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// Runs workers over `links` (taken: the array is emptied) until one
+    /// session ends; throws why. `held` are clients accepted while no
+    /// session existed: the first worker takes them on.
+    private func serve(_ links: inout [SSHLink], listeners: [TunnelListener], held: [TunnelHandoff]) throws(ForwardError) {
+        log.debug("Forwarding with \(links.count) session\(links.count == 1 ? "" : "s").")
         let stop = StopSignal()
         let failure = Mutex<ForwardError?>(nil)
         var workers: [TunnelWorker] = []
-        for (index, link) in links.enumerated() {
-            workers.append(try TunnelWorker(
-                link: link, settings: settings, log: log, hostName: configuration.hostName,
-                listeners: index == 0 ? listeners : [], stop: stop))
+        do {
+            for (index, link) in links.enumerated() {
+                workers.append(try TunnelWorker(
+                    link: link, settings: settings, log: log, hostName: configuration.hostName,
+                    listeners: index == 0 ? listeners : [], stop: stop))
+            }
+        } catch {
+            for handoff in held { HeldClients.reset(handoff.descriptor) }
+            throw error
         }
         links.removeAll()
-        listeners.removeAll()
+        for handoff in held { workers[0].mailbox.post(handoff) }
         // Every remote forward is granted before anything is served.
         try workers[0].establishRemoteForwards(configuration.remoteForwards)
         let mailboxes = workers.map(\.mailbox)

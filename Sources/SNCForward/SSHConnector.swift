@@ -70,7 +70,7 @@ package struct SSHConnector {
         return link
     }
 
-    private func open(configure: (SSHSession) throws(ForwardError) -> Void) throws(ForwardError) -> SSHLink {
+    func open(configure: (SSHSession) throws(ForwardError) -> Void) throws(ForwardError) -> SSHLink {
         let deadline = configuration.connectTimeout > 0 ? Deadline(seconds: Double(configuration.connectTimeout)) : nil
         let connection = try connectTransport(deadline: deadline)
         let session: SSHSession

@@ -1,6 +1,7 @@
 import SNCSSH
 import SNCSocket
 import Synchronization
+import Glibc
 
 /// One tunnelled connection: a local endpoint relayed both ways through
 /// its own direct-tcpip channel, with a bounded buffer per direction.
@@ -13,6 +14,9 @@ final class TunnelConnection {
     /// For a SOCKS connection, known once the client's request is read.
     var targetHost: String
     var targetPort: UInt16
+    /// A Unix-domain socket on the server instead of host and port
+    /// (`-L ...:/remote.sock`): the channel is direct-streamlocal@openssh.com.
+    var targetPath: String?
     let originator: SocketAddress?
     var channel: SSHChannel?
 
@@ -79,6 +83,7 @@ final class TunnelConnection {
     /// The direct-tcpip open message: string host, uint32 port, string
     /// originator address, uint32 originator port (RFC 4254 §7.2).
     var openMessage: [UInt8] {
+        if let targetPath { return Self.streamLocalMessage(path: targetPath) }
         var message: [UInt8] = []
         func string(_ text: String) {
             let bytes = Array(text.utf8)
@@ -90,9 +95,28 @@ final class TunnelConnection {
         }
         string(targetHost)
         uint32(UInt32(targetPort))
-        string(originator?.host ?? "127.0.0.1")
-        uint32(UInt32(originator?.port ?? 0))
+        // A client of a Unix-domain listener has no address: ssh says 127.0.0.1 port 0.
+        let origin = originator.flatMap { $0.family == AF_UNIX ? nil : $0 }
+        string(origin?.host ?? "127.0.0.1")
+        uint32(UInt32(origin?.port ?? 0))
         return message
+    }
+
+    /// The channel type the open message goes with.
+    var channelType: String { targetPath == nil ? "direct-tcpip" : "direct-streamlocal@openssh.com" }
+
+    /// Where the channel goes, for messages.
+    var targetDescription: String { targetPath ?? "\(targetHost) port \(targetPort)" }
+
+    /// OpenSSH's direct-streamlocal@openssh.com open (PROTOCOL §2.4):
+    /// string socket path, string reserved, uint32 reserved. libssh2 1.10
+    /// has no call for it, but `libssh2_channel_open_ex` sends any type
+    /// with any message, as it does direct-tcpip's.
+    static func streamLocalMessage(path: String) -> [UInt8] {
+        let bytes = Array(path.utf8)
+        let length = UInt32(bytes.count)
+        return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            + bytes + [0, 0, 0, 0] + [0, 0, 0, 0]
     }
 }
 

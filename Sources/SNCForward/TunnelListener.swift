@@ -15,14 +15,22 @@ final class TunnelListener {
     let spec: ForwardSpec
     let service: Service
     let address: SocketAddress
+    /// The socket file of a Unix-domain listener, removed when snc is done with it.
+    private let socketFile: String?
 
     var descriptor: CInt { socket.descriptor }
 
-    private init(socket: consuming Socket, spec: ForwardSpec, service: Service, address: SocketAddress) {
+    private init(socket: consuming Socket, spec: ForwardSpec, service: Service, address: SocketAddress, socketFile: String? = nil) {
         self.socket = socket
         self.spec = spec
         self.service = service
         self.address = address
+        self.socketFile = socketFile
+    }
+
+    deinit {
+        // As ssh does at exit: the next run would otherwise find the path taken.
+        if let socketFile { _ = unlink(socketFile) }
     }
 
     /// Binds every address a spec names: 127.0.0.1 by default (ssh binds
@@ -31,6 +39,7 @@ final class TunnelListener {
     /// name with several addresses ("localhost": 127.0.0.1 and ::1) needs
     /// one of them; the spec fails (before any authentication) if none binds.
     static func bind(_ spec: ForwardSpec, service: Service = .forward, log: ForwardLog) throws(ForwardError) -> [TunnelListener] {
+        if let path = spec.listenPath { return [try bind(spec, path: path, service: service, log: log)] }
         let addresses: [SocketAddress]
         if spec.bindsAllInterfaces {
             addresses = spec.bindAddress == "::" ? [SocketAddress.any(family: AF_INET6, port: spec.port)]
@@ -61,5 +70,21 @@ final class TunnelListener {
         }
         if listeners.isEmpty, let firstFailure { throw firstFailure }
         return listeners
+    }
+
+    /// `-L /local.sock:...`: a Unix-domain listener. A socket file left by a
+    /// killed snc is found stale (nobody answers) and replaced; a live one
+    /// is not (ssh's StreamLocalBindUnlink, made safe).
+    private static func bind(_ spec: ForwardSpec, path: String, service: Service, log: ForwardLog) throws(ForwardError) -> TunnelListener {
+        guard let address = SocketAddress(unixPath: path) else { throw .usage("socket path too long: \(path)") }
+        do {
+            let socket = try Socket.listening(unixAddress: address, path: path, backlog: 128)
+            try socket.setNonBlocking(true)
+            log.debug("Local forwarding listening on path \(path).")
+            return TunnelListener(socket: socket, spec: spec, service: service, address: address,
+                                  socketFile: path.hasPrefix("@") ? nil : path)
+        } catch {
+            throw .bind(address: path, error: error)
+        }
     }
 }

@@ -33,5 +33,9 @@ package struct TunnelSettings: Sendable {
     /// stalled client must not hold its descriptor and slot for ever.
     package var setupTimeoutMilliseconds = 10_000
 
+    /// `--reconnect`: a lost session is replaced rather than ending snc;
+    /// its open connections are reset. nil: a lost session ends snc.
+    package var reconnect: ReconnectPolicy?
+
     package init() {}
 }

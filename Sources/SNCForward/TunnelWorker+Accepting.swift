@@ -30,7 +30,7 @@ extension TunnelWorker {
             let id = TunnelConnection.nextID()
             switch listener.service {
             case .forward:
-                log.debug("Connection to port \(listener.spec.port) forwarding to \(listener.spec.host) port \(listener.spec.hostPort) requested.")
+                log.debug("Connection to \(listener.spec.listenDescription) forwarding to \(listener.spec.targetDescription) requested.")
             case .socks:
                 log.debug("Connection to port \(listener.spec.port) forwarding to socks port 0 requested.")
             }
@@ -55,6 +55,7 @@ extension TunnelWorker {
             id: handoff.id, local: LocalEndpoint(socket: Socket(adopting: handoff.descriptor)),
             targetHost: handoff.spec.host, targetPort: handoff.spec.hostPort, originator: handoff.peer,
             bufferSize: settings.bufferSize)
+        connection.targetPath = handoff.spec.targetPath
         switch handoff.service {
         case .forward:
             queueOpen(for: connection)

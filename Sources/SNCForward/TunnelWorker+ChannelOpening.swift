@@ -32,7 +32,7 @@ extension TunnelWorker {
                     result = try session.openChannel(type: "keepalive@snc", windowSize: 32768, packetSize: 32768, message: [])
                 case .connection(let connection, let windowSize):
                     result = try session.openChannel(
-                        type: "direct-tcpip", windowSize: windowSize, packetSize: settings.maximumPacket,
+                        type: connection.channelType, windowSize: windowSize, packetSize: settings.maximumPacket,
                         message: connection.openMessage)
                 }
             } catch {
@@ -65,7 +65,7 @@ extension TunnelWorker {
                         _ = connection.toLocal.append(request.grantedReply)
                         connection.setup = nil
                     }
-                    log.debug("channel \(connection.id): open confirmed to \(connection.targetHost) port \(connection.targetPort)")
+                    log.debug("channel \(connection.id): open confirmed to \(connection.targetDescription)")
                 }
             }
         }
@@ -95,7 +95,7 @@ extension TunnelWorker {
         // refused"); libssh2 1.10 keeps only the reason code's name, the
         // same for a refused and an unresolvable target, so snc names the
         // target instead and says what it did to the local client.
-        log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetHost) port \(connection.targetPort); local connection reset")
+        log.warn("channel \(connection.id): open failed: \(reason): \(connection.targetDescription); local connection reset")
         connection.local.resetOnClose()
         connections.removeAll { $0 === connection }
         acceptBackoff.wake()

@@ -34,4 +34,16 @@ extension TunnelWorker {
         }
         closingAttemptedAt = session.bytesReceived
     }
+
+    /// `--reconnect`: the session is gone and snc goes on, so the local
+    /// clients it carried must not wait for bytes that will never come:
+    /// each gets a reset (as for a refused channel) and the log says why.
+    func resetConnections(because reason: String) {
+        let local = connections.filter { $0.local.kind == .socket }
+        guard !local.isEmpty else { return }
+        for connection in local { connection.local.resetOnClose() }
+        log.warn("reset \(local.count) forwarded connection\(local.count == 1 ? "" : "s"): \(reason)")
+        connections.removeAll()
+        openQueue.removeAll()
+    }
 }

@@ -1,5 +1,6 @@
 import SNCSSH
 import SNCSocket
+import Glibc
 
 /// Keeping the session's transport read and noticing a dead server.
 extension TunnelWorker {
@@ -37,6 +38,23 @@ extension TunnelWorker {
             log.debug("no data from server for \(silentNanoseconds / 1_000_000_000)s: probing", level: 2)
             openQueue.append(.probe)
             openAttemptedAt = .max
+        }
+    }
+
+    /// poll(2) said the SSH socket is readable, yet a whole pass read
+    /// nothing from it: see whether the server closed the connection.
+    /// libssh2 1.10 can read the end of stream without reporting it (a
+    /// `-R`-only session, whose only reads are forward_accept's, which
+    /// return "nothing queued"), and the loop would then spin on the
+    /// readable socket instead of noticing the loss.
+    func checkTransportEnded() throws(ForwardError) {
+        var byte: UInt8 = 0
+        let count = Glibc.recv(link.descriptor, &byte, 1, CInt(MSG_PEEK | MSG_DONTWAIT))
+        if count == 0 { throw .connectionLost(host: hostName, reason: "end of stream") }
+        if count < 0 {
+            let code = errno
+            guard code != EAGAIN && code != EWOULDBLOCK && code != EINTR else { return }
+            throw .connectionLost(host: hostName, reason: String(cString: strerror(code)))
         }
     }
 }

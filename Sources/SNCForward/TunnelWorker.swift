@@ -76,9 +76,15 @@ final class TunnelWorker {
         // process is leaving, so nothing waits for the server on the way out.
         defer { session.abandonConnection() }
         session.configureKeepalive(intervalSeconds: settings.serverAliveInterval)
-        while !stop.isRaised {
-            try loopOnce()
+        do {
+            while !stop.isRaised {
+                try loopOnce()
+            }
+        } catch {
+            if settings.reconnect != nil { resetConnections(because: error.lossReason) }
+            throw error
         }
+        if settings.reconnect != nil { resetConnections(because: "the SSH session ended") }
     }
 
     /// `-W`: relays stdin/stdout through one channel until both directions end.
@@ -157,6 +163,7 @@ final class TunnelWorker {
         }
 
         let sshEvents = entries[0].revents
+        let receivedBefore = session.bytesReceived
         // Note readiness for the connections that were polled, before new ones are added.
         for (connection, slot) in zip(connections, slots) {
             if entries[slot.read].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { connection.localReadable = true }
@@ -179,6 +186,9 @@ final class TunnelWorker {
         try checkLiveness()
         expireSetups()
         try pump()
+        if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && session.bytesReceived == receivedBefore {
+            try checkTransportEnded()
+        }
     }
 
     /// Moves every byte that can move now, until nothing changes.

@@ -15,11 +15,13 @@ struct ForwardCommand: ParsableCommand {
             line, the host's LocalForward, RemoteForward and DynamicForward lines are used. \
             -R asks SSHHOST to listen on PORT (port 0: the server chooses and snc prints it) and \
             connects each connection to HOST:HOSTPORT from this side; -D serves SOCKS4, SOCKS4a \
-            and SOCKS5 CONNECT on PORT.
+            and SOCKS5 CONNECT on PORT. Either end of -L may be a Unix socket path \
+            (-L /local.sock:HOST:HOSTPORT, -L PORT:/remote.sock). --reconnect keeps the \
+            listeners through a lost session and logs in again with backoff.
             """
     )
 
-    @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("Forward a local port: [BIND_ADDRESS:]PORT:HOST:HOSTPORT (repeatable).", valueName: "spec"))
+    @Option(name: .customShort("L", allowingJoined: true), help: ArgumentHelp("Forward a local port: [BIND_ADDRESS:]PORT:HOST:HOSTPORT; either end may be a Unix socket path (repeatable).", valueName: "spec"))
     var localForwards: [String] = []
 
     @Option(name: .customShort("R", allowingJoined: true), help: ArgumentHelp("Forward a port of the server: [BIND_ADDRESS:]PORT:HOST:HOSTPORT (repeatable).", valueName: "spec"))
@@ -61,6 +63,9 @@ struct ForwardCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Spread connections over N SSH sessions, each on its own thread (non-interactive logins).", valueName: "n"))
     var sessions: Int = 1
 
+    @Flag(name: .long, help: "When the SSH session dies, keep the local listeners, hold new clients and log in again (1 s backoff doubling to 30 s); needs an agent or key.")
+    var reconnect = false
+
     @Argument(help: ArgumentHelp("Forwards, then the SSH server.", valueName: "[spec...] [user@]sshhost"))
     var operands: [String] = []
 
@@ -71,6 +76,7 @@ struct ForwardCommand: ParsableCommand {
         if stdioTarget != nil && (!localForwards.isEmpty || !remoteForwards.isEmpty || !dynamicForwards.isEmpty || operands.count > 1) {
             throw ValidationError("-W cannot be combined with forwards")
         }
+        if stdioTarget != nil && reconnect { throw ValidationError("--reconnect cannot be combined with -W") }
     }
 
     func run() throws {
@@ -117,6 +123,7 @@ struct ForwardCommand: ParsableCommand {
         var settings = TunnelSettings()
         settings.serverAliveInterval = configuration.serverAliveInterval
         settings.serverAliveCountMax = configuration.serverAliveCountMax
+        if reconnect { settings.reconnect = ReconnectPolicy() }
         let prompter = Prompter(batchMode: configuration.batchMode)
         do {
             if let stdioTarget {

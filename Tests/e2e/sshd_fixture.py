@@ -233,3 +233,40 @@ def echo_roundtrip(port: int, data: bytes, timeout=60.0) -> bytes:
             chunks.append(chunk)
         sender.join(timeout)
         return b"".join(chunks)
+
+
+def restart_sshd(server: Sshd, new_host_keys=False, down_seconds=0.0):
+    """Stops the server and every session it forked (the link drops, as in a
+    reboot), waits `down_seconds`, then starts sshd again on the same port
+    and config (with freshly generated host keys if asked)."""
+    for pid in sshd_children(server):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    stop_sshd(server)
+    if new_host_keys:
+        for kind, key in server.host_keys.items():
+            for path in (key, Path(str(key) + ".pub")):
+                path.unlink(missing_ok=True)
+            keygen(key, kind)
+    time.sleep(down_seconds)
+    log = open(server.dir / "sshd.log", "ab")
+    server.proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(server.dir / "sshd_config")],
+                                   stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    log.close()
+    # The old listener may linger a moment after SIGTERM: retry the bind briefly.
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            wait_for_port(server.port, timeout=1)
+            return
+        except TimeoutError:
+            if server.proc.poll() is not None and time.monotonic() < deadline:
+                time.sleep(0.2)
+                log = open(server.dir / "sshd.log", "ab")
+                server.proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(server.dir / "sshd_config")],
+                                               stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+                log.close()
+            elif time.monotonic() >= deadline:
+                raise RuntimeError("sshd did not restart: " + (server.dir / "sshd.log").read_text()[-2000:])
