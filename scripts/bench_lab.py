@@ -219,6 +219,78 @@ def compare_capture(folder, concurrency, rounds, connections, timeout):
           f"capture {median['capture']:.0f} conn/s (runs {', '.join(f'{r:.0f}' for r in results['capture'])}); ratio {ratio:.2f}x")
     print(f"  packets captured per run: {', '.join(map(str, packets))}; dropped by the kernel: {', '.join(map(str, drops))}")
     print(f"  capture >= 0.85x and 0 dropped: {'PASS' if ok else 'FAIL'}")
+
+
+# ---- snc load against a C epoll client -------------------------------------
+# The yardstick for snc load: scripts/bench/epoll_client.c, the same client
+# protocol in C with one epoll loop. Both clients drive the same server
+# process, alternating, so a busy machine slows both alike.
+
+C_CLIENT_SOURCE = ROOT / "scripts" / "bench" / "epoll_client.c"
+
+
+def build_c_client(folder):
+    """Compiles the C epoll client; None (with the reason printed) when there is no cc or OpenSSL headers."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if not compiler:
+        print("bench-lab: no C compiler: skipping the C epoll client")
+        return None
+    binary = Path(folder) / "epoll_client"
+    result = subprocess.run([compiler, "-O2", "-Wno-deprecated-declarations", "-o", str(binary), str(C_CLIENT_SOURCE), "-lcrypto"],
+                            capture_output=True, timeout=120)
+    if result.returncode != 0:
+        print(f"bench-lab: could not build the C epoll client (libssl-dev?): {result.stderr.decode()[-300:]}")
+        return None
+    return str(binary)
+
+
+def c_client_load(c_client, port, concurrency, connections, timeout):
+    result = subprocess.run([c_client, "127.0.0.1", str(port), str(concurrency), str(connections), "1024", str(timeout)],
+                            capture_output=True, timeout=600)
+    if not result.stdout:
+        sys.exit(f"bench: the C epoll client failed: {result.stderr.decode()[-300:]}")
+    report = json.loads(result.stdout)
+    return {"rate": report["connections_per_second"], "failed": report["failed"]}
+
+
+def spread(runs):
+    """The lowest and highest rate of the runs, as a percentage of their median."""
+    values = sorted(run["rate"] for run in runs)
+    middle = values[(len(values) - 1) // 2]
+    return f"{values[0] / middle * 100:.0f}-{values[-1] / middle * 100:.0f}%" if middle else "-"
+
+
+def compare_load_with_c(c_client, c_server, levels, rounds, connections, timeout):
+    """snc load against the C epoll client on the same server, runs alternating, the median of `rounds` each."""
+    targets = [("snc serve", servers()["snc serve"])] + ([("C threads", [c_server])] if c_server else [])
+    ok = True
+    for server_name, command in targets:
+        print()
+        print(f"snc load (--engine epoll, {os.cpu_count()} loops) vs a C epoll client (one loop), server {server_name}, "
+              f"1 KiB messages, {connections} connections a run, median of {rounds} alternating runs:")
+        print(f"{'clients':>8} | {'snc load':>10} {'failed':>6} {'spread':>9} | {'C epoll':>10} {'failed':>6} {'spread':>9} | {'ratio':>6}")
+        for level in levels:
+            results = {"snc load": [], "C epoll": []}
+            proc, port = start(command)
+            try:
+                for round_number in range(rounds):
+                    # Alternate which client goes first, so neither always meets the other's TIME_WAIT sockets.
+                    order = ["snc load", "C epoll"] if round_number % 2 == 0 else ["C epoll", "snc load"]
+                    for name in order:
+                        if name == "snc load":
+                            results[name].append(snc_load(port, level, connections, timeout))
+                        else:
+                            results[name].append(c_client_load(c_client, port, level, connections, timeout))
+            finally:
+                stop(proc)
+            median = {name: sorted(runs, key=lambda run: run["rate"])[(len(runs) - 1) // 2] for name, runs in results.items()}
+            s, c = median["snc load"], median["C epoll"]
+            ratio = s["rate"] / c["rate"] if c["rate"] else float("inf")
+            ok = ok and ratio >= 1.0
+            print(f"{level:>8} | {s['rate']:>10.0f} {s['failed']:>6} {spread(results['snc load']):>9} | "
+                  f"{c['rate']:>10.0f} {c['failed']:>6} {spread(results['C epoll']):>9} | {ratio:>5.2f}x"
+                  f"   (snc runs {rates(results['snc load'])}; C runs {rates(results['C epoll'])})", flush=True)
+    print(f"  snc load >= 1.0x the C epoll client at every level: {'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -326,6 +398,11 @@ def main():
     parser.add_argument("--c-rounds", type=int, default=3, help="alternating runs per server and level in that comparison")
     parser.add_argument("--c-connections", type=int, default=10000, help="connections per run in that comparison")
     parser.add_argument("--only-c", action="store_true", help="run only the comparison with the C server")
+    parser.add_argument("--load-c-levels", default="10,100,1000",
+                        help="levels for the comparison of snc load with the C epoll client (empty: skip it)")
+    parser.add_argument("--load-c-rounds", type=int, default=5, help="alternating runs per client and level in that comparison")
+    parser.add_argument("--load-c-connections", type=int, default=10000, help="connections per run in that comparison")
+    parser.add_argument("--only-c-client", action="store_true", help="run only the comparison of snc load with the C epoll client")
     parser.add_argument("--snc-only", action="store_true",
                         help="only snc load against snc serve, one line a level (for scripts/bench-compare.sh)")
     parser.add_argument("--isolated-levels", default="100,1000", help="levels for --isolated vs plain (empty: skip it)")
@@ -341,6 +418,7 @@ def main():
     levels = [int(level) for level in args.levels.split(",")]
     c_levels = [] if args.snc_only else [int(level) for level in args.c_levels.split(",") if level]
     isolated_levels = [] if args.snc_only else [int(level) for level in args.isolated_levels.split(",") if level]
+    load_c_levels = [] if args.snc_only or args.only_c else [int(level) for level in args.load_c_levels.split(",") if level]
     if args.only_isolated:
         compare_isolated(isolated_levels, args.isolated_rounds, args.isolated_connections, args.timeout)
         return
@@ -348,14 +426,21 @@ def main():
         if args.only_capture:
             compare_capture(folder, 1000, max(1, args.capture_rounds), args.capture_connections, args.timeout)
             return
-        c_server = build_c_server(folder) if c_levels else None
+        c_server = build_c_server(folder) if c_levels or load_c_levels else None
+        c_client = build_c_client(folder) if load_c_levels else None
+        if args.only_c_client:
+            if c_client:
+                compare_load_with_c(c_client, c_server, load_c_levels, args.load_c_rounds, args.load_c_connections, args.timeout)
+            return
         if args.only_c:
             if c_server:
                 compare_with_c(c_server, c_levels, args.c_rounds, args.c_connections, args.timeout)
             return
         main_runs(args, levels)
-        if c_server:
+        if c_server and c_levels:
             compare_with_c(c_server, c_levels, args.c_rounds, args.c_connections, args.timeout)
+        if c_client:
+            compare_load_with_c(c_client, c_server, load_c_levels, args.load_c_rounds, args.load_c_connections, args.timeout)
         if isolated_levels:
             compare_isolated(isolated_levels, args.isolated_rounds, args.isolated_connections, args.timeout)
         if args.capture_rounds and not args.snc_only:
