@@ -271,6 +271,7 @@ struct Broker {
     private func read(_ client: BrokerClient, into buffer: inout [UInt8], _ state: State, _ routes: BrokerRoutes) {
         switch buffer.withUnsafeMutableBytes({ raw in client.receive(into: raw) }) {
         case .ended:
+            if let reason = client.tls?.failure { reporter.warning("broker: dropping client \(client.user) (\(client.label)): TLS \(reason)") }
             depart(client, state, routes)
         case .bytes(let count):
             distribute(buffer[..<count], from: client, state, routes)
@@ -327,6 +328,7 @@ struct Broker {
             case .bytes: continue
             case .wouldBlock: return
             case .failed:
+                if let reason = client.tls?.failure { reporter.warning("broker: dropping client \(client.user) (\(client.label)): TLS \(reason)") }
                 client.broken = true
                 return
             }

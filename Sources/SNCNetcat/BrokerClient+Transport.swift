@@ -59,7 +59,10 @@ extension BrokerClient {
         // in the read-ahead buffer behind it: read on, a bounded number of times.
         for _ in 0..<8 {
             let result: TLSReadResult
-            do { result = try tls.session.read(into: buffer) } catch { return .ended }
+            do { result = try tls.session.read(into: buffer) } catch {
+                tls.failure = "\(error)"
+                return .ended
+            }
             switch result {
             case .bytes(let count):
                 tls.readWaits = .done
@@ -93,6 +96,7 @@ extension BrokerClient {
                 return .wouldBlock
             }
         } catch {
+            tls.failure = "\(error)"
             return .failed
         }
     }

@@ -16,6 +16,8 @@ final class BrokerTLS {
     /// What the last read and write waited for (`.done`: nothing).
     var readWaits: TLSProgress = .done
     var writeWaits: TLSProgress = .done
+    /// Why a read or write failed, for the line that says the client was dropped.
+    var failure: String?
 
     /// The outcome of one handshake step.
     enum HandshakeStep {

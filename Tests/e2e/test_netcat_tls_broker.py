@@ -1,9 +1,13 @@
 """snc listen --ssl with --broker, --chat and --keep-open: each client's handshake runs in
 the broker's poll loop, so TLS clients talk to each other as plain ones do, and a client
 that sends garbage or stalls mid-handshake is dropped without holding up the others."""
+import hashlib
+import os
+import re
 import socket
 import ssl
 import subprocess
+import threading
 import time
 
 from conftest import free_port, wait_for_listen
@@ -27,12 +31,13 @@ def wait_for_log(path, text, count, timeout=10.0):
         time.sleep(0.05)
 
 
-def start_listener(snc, procs, tmp_path, *options, stdin=subprocess.DEVNULL):
+def start_listener(snc, procs, tmp_path, *options, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE):
     """-v prints a `TLS: ...` line once a client's handshake is done (it is routed then)."""
     port = free_port()
     log_path = tmp_path / "stderr.txt"
     with open(log_path, "wb") as log:
-        listener = procs.start([snc, "listen", "--ssl", "-v", *options, "127.0.0.1", port], stdin=stdin, stderr=log)
+        listener = procs.start([snc, "listen", "--ssl", "-v", *options, "127.0.0.1", port], stdin=stdin, stdout=stdout,
+                               stderr=log)
     wait_for_listen(port)
     return listener, port, log_path
 
@@ -125,4 +130,46 @@ def test_client_stalled_mid_handshake_does_not_block_others(snc, procs, tmp_path
     assert recv_all(stalled, timeout=10) == b""
     wait_for_log(log_path, "timed out after 3 s", 1)
     exchange_lines(clients)
+    assert listener.poll() is None
+
+
+def test_broker_over_tls_with_snc_and_ncat_clients(snc, procs, tmp_path):
+    """snc clients pin the listener's throwaway certificate by the fingerprint it prints."""
+    listener, port, log_path = start_listener(snc, procs, tmp_path, "--broker")
+    wait_for_log(log_path, "SHA256:", 1)
+    fingerprint = re.search(r"SHA256:[A-Za-z0-9+/]+", log_path.read_text()).group(0)
+    peers = [procs.start([snc, "connect", "--ssl", "--ssl-fingerprint", fingerprint, "127.0.0.1", port],
+                         stdin=subprocess.PIPE) for _ in range(2)]
+    peers.append(procs.start(["ncat", "--ssl", "127.0.0.1", str(port)], stdin=subprocess.PIPE))
+    wait_for_log(log_path, "TLS: TLSv1.3", 3)
+    lines = [b"from snc one\n", b"from snc two\n", b"from ncat\n"]
+    for peer, line in zip(peers, lines):
+        peer.stdin.write(line)
+        peer.stdin.flush()
+    for index, peer in enumerate(peers):
+        expected = sorted(line for other, line in enumerate(lines) if other != index)
+        got = read_until(peer.stdout, lambda data: data.count(b"\n") >= 2)
+        assert sorted(got.splitlines(keepends=True)) == expected
+    assert listener.poll() is None
+
+
+def test_broker_over_tls_passes_8_mib_byte_exact(snc, procs, tmp_path):
+    """More than the 1 MiB a client may have queued: WANT_WRITE and the pause lose nothing.
+    (The broker's stdout gets every client's data too: /dev/null, so it never fills.)"""
+    listener, port, log_path = start_listener(snc, procs, tmp_path, "--broker", stdout=subprocess.DEVNULL)
+    sender, *receivers = connect_routed(port, log_path, 3)
+    payload = os.urandom(8 << 20)
+    received = [b""] * len(receivers)
+
+    def drain(index, client):
+        received[index] = recv_until(client, lambda data: len(data) >= len(payload), timeout=60)
+
+    threads = [threading.Thread(target=drain, args=(index, client)) for index, client in enumerate(receivers)]
+    for thread in threads:
+        thread.start()
+    sender.sendall(payload)
+    for thread in threads:
+        thread.join(timeout=60)
+    digest = hashlib.sha256(payload).hexdigest()
+    assert [hashlib.sha256(data).hexdigest() for data in received] == [digest, digest]
     assert listener.poll() is None
