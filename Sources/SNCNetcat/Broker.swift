@@ -1,5 +1,6 @@
 import SystemPackage
 import SNCSocket
+import SNCTLS
 import Glibc
 
 /// Many clients at once on one listener: ncat's `--broker` (what one client
@@ -7,19 +8,22 @@ import Glibc
 /// announcements) and `--keep-open` (clients hear only stdin). snc's stdin
 /// goes to every client (as <user0> in chat), and the clients' data to
 /// stdout; `BrokerRoutes` says which of these paths are open. Runs until
-/// killed (`--keep-open --send-only`: until stdin is sent).
+/// killed (`--keep-open --send-only`: until stdin is sent). With `--ssl`,
+/// each client's handshake runs in the same loop and it is routed once done.
 struct Broker {
     let options: ListenOptions
     let reporter: Reporter
     let log: SessionLog?
+    let tls: TLSServer?
     let rule = SlowClientRule()
 
     static let readSize = 64 << 10
 
-    init(options: ListenOptions, reporter: Reporter, log: SessionLog?) {
+    init(options: ListenOptions, reporter: Reporter, log: SessionLog?, tls: TLSServer? = nil) {
         self.options = options
         self.reporter = reporter
         self.log = log
+        self.tls = tls
     }
 
     private final class State {
@@ -55,17 +59,15 @@ struct Broker {
             let listening = acceptWait < 0
             let arrivals = descriptors.add(listener.descriptor, waitingFor: .readable, if: listening)
             // stdin waits until someone is there to read it, so none of it is lost.
-            let readsInput = state.inputOpen && !paused && !state.clients.isEmpty
+            let readsInput = state.inputOpen && !paused && state.clients.contains { $0.isRouted }
             let input = descriptors.add(STDIN_FILENO, waitingFor: .readable, if: readsInput)
             // Clients follow in order, so client i is at firstClient + i.
             let firstClient = descriptors.count
             for client in state.clients {
-                var events: PollEvents = paused ? [] : .readable
-                if !client.outgoing.isEmpty { events.insert(.writable) }
-                descriptors.add(client.socket.descriptor, waitingFor: events)
+                descriptors.add(client.socket.descriptor, waitingFor: client.pollEvents(reading: !paused))
             }
             do {
-                _ = try descriptors.wait(timeoutMilliseconds: pollTimeout(acceptWait, state))
+                _ = try descriptors.wait(timeoutMilliseconds: pollTimeout(acceptWait, state, reading: !paused))
             } catch {
                 throw .system(error)
             }
@@ -79,7 +81,11 @@ struct Broker {
                 readInput(into: &buffer, state, routes)
             }
             for (index, client) in clients.enumerated() where !client.gone {
-                let ready = descriptors.reported(firstClient + index)
+                if !client.isRouted {
+                    continueHandshake(client, reported: descriptors.reported(firstClient + index), state, routes)
+                    continue
+                }
+                let ready = client.readiness(descriptors.reported(firstClient + index), reading: !paused)
                 if ready.contains(.writable) { flush(client) }
                 if !ready.isDisjoint(with: [.readable, .hangUp]) { read(client, into: &buffer, state, routes) }
             }
@@ -94,11 +100,13 @@ struct Broker {
         }
     }
 
-    /// Wakes poll(2) when an accept pause ends or a stalled client's time is up.
-    private func pollTimeout(_ acceptWait: Int32, _ state: State) -> Int32 {
+    /// Wakes poll(2) when an accept pause ends, a stalled client's or a TLS
+    /// handshake's time is up, or TLS input waits inside OpenSSL.
+    private func pollTimeout(_ acceptWait: Int32, _ state: State, reading: Bool) -> Int32 {
         var timeout = acceptWait
         let now = ContinuousClock.now
         for client in state.clients {
+            if let wait = client.tls?.wakeUpMilliseconds(reading: reading) { timeout = timeout < 0 ? wait : min(timeout, wait) }
             guard let stalledSince = client.stalledSince else { continue }
             let left = rule.deadline(stalledSince: stalledSince) - now
             let milliseconds = left <= .zero ? 0 : Int32(clamping: Int((left / .milliseconds(1)).rounded(.up)))
@@ -136,9 +144,38 @@ struct Broker {
     /// it away (dropping `socket` closes it).
     private func admit(_ socket: consuming Socket, from address: SocketAddress, _ state: State, _ routes: BrokerRoutes) {
         guard let (host, label) = admission(of: address, state) else { return }
-        let client = BrokerClient(socket: socket, host: host, label: label, user: state.nextUser)
+        var session: BrokerTLS?
+        if let tls {
+            do {
+                let connection = try TLSSession(context: tls.context, descriptor: socket.descriptor, isServer: true)
+                session = BrokerTLS(session: connection, timeout: tls.options.handshakeTimeout)
+            } catch {
+                reporter.warning("broker: TLS with \(label): \(error)")
+                return
+            }
+        }
+        let client = BrokerClient(socket: socket, host: host, label: label, user: state.nextUser, tls: session)
         state.nextUser += 1
-        welcome(client, state, routes)
+        guard session != nil else { return welcome(client, state, routes) }
+        // Not routed until its handshake is done; the loop runs it.
+        state.clients.append(client)
+    }
+
+    /// One step of a client's TLS handshake once poll(2) reported its socket
+    /// (or its time ran out); a client that fails or stalls is dropped alone.
+    private func continueHandshake(_ client: BrokerClient, reported: PollEvents, _ state: State, _ routes: BrokerRoutes) {
+        guard let session = client.tls, reported != [] || session.handshakeDeadline.hasPassed else { return }
+        switch session.continueHandshake() {
+        case .waiting:
+            break
+        case .failed(let reason):
+            reporter.warning("broker: dropping client \(client.user) (\(client.label)): TLS \(reason)")
+            client.broken = true
+        case .done:
+            TLSSessionReport.describe(session.session, certificate: session.session.peerCertificate, reporter: reporter)
+            state.clients.removeAll { $0 === client }
+            welcome(client, state, routes)
+        }
     }
 
     /// The address to show for a new client (numeric, as ncat's chat shows
@@ -164,7 +201,7 @@ struct Broker {
     /// Chat announces the newcomer to everyone; only the newcomer hears who
     /// is already there, so a join costs a line per user, not the whole list.
     private func welcome(_ client: BrokerClient, _ state: State, _ routes: BrokerRoutes) {
-        let others = state.clients.filter { !$0.gone && !$0.broken }.map { (host: $0.host, user: $0.user) }
+        let others = state.clients.filter { !$0.gone && !$0.broken && $0.isRouted }.map { (host: $0.host, user: $0.user) }
         state.clients.append(client)
         guard options.chat else { return }
         send(Array(ChatFormat.joined(host: client.host, user: client.user).utf8), to: state.clients, state, routes, toOutput: true)
@@ -175,9 +212,9 @@ struct Broker {
     private func depart(_ client: BrokerClient, _ state: State, _ routes: BrokerRoutes) {
         guard !client.gone else { return }
         client.gone = true
-        if options.chat {
+        if options.chat && client.isRouted {
             let rest = client.lines.finish(user: client.user)
-            let others = state.clients.filter { !$0.gone && !$0.broken }
+            let others = state.clients.filter { !$0.gone && !$0.broken && $0.isRouted }
             if !rest.isEmpty, routes.clientsToClients || routes.clientsToOutput {
                 send(rest, to: routes.clientsToClients ? others : [], state, routes, toOutput: routes.clientsToOutput)
             }
@@ -199,9 +236,9 @@ struct Broker {
     /// `--keep-open` after stdin ended: each client whose queue is written
     /// sees end of file (shutdown(2) SHUT_WR); its data still reaches stdout.
     private func shutDownSending(_ state: State) {
-        for client in state.clients where !client.gone && !client.broken && !client.sendingShutDown && client.outgoing.isEmpty {
+        for client in state.clients where !client.gone && !client.broken && !client.sendingShutDown && client.outgoing.isEmpty && client.isRouted {
             client.sendingShutDown = true
-            do { try client.socket.shutdown(.write) } catch { client.broken = true }
+            if !client.endSending() { client.broken = true }
         }
     }
 
@@ -232,13 +269,13 @@ struct Broker {
     }
 
     private func read(_ client: BrokerClient, into buffer: inout [UInt8], _ state: State, _ routes: BrokerRoutes) {
-        let result = buffer.withUnsafeMutableBytes { raw in Result { () throws(SyscallError) in try client.socket.read(into: raw) } }
-        switch result {
-        case .success(.done(0)), .failure:
+        switch buffer.withUnsafeMutableBytes({ raw in client.receive(into: raw) }) {
+        case .ended:
+            if let reason = client.tls?.failure { reporter.warning("broker: dropping client \(client.user) (\(client.label)): TLS \(reason)") }
             depart(client, state, routes)
-        case .success(.done(let count)):
+        case .bytes(let count):
             distribute(buffer[..<count], from: client, state, routes)
-        case .success(.wouldBlock):
+        case .nothingYet:
             break
         }
     }
@@ -265,7 +302,7 @@ struct Broker {
     private func send(_ message: [UInt8], to clients: [BrokerClient], _ state: State, _ routes: BrokerRoutes, toOutput: Bool) {
         if routes.sendsToClients {
             let now = ContinuousClock.now
-            for client in clients where !client.gone && !client.broken && !client.sendingShutDown {
+            for client in clients where !client.gone && !client.broken && !client.sendingShutDown && client.isRouted {
                 client.outgoing.append(message)
                 flush(client, now: now)
             }
@@ -283,14 +320,15 @@ struct Broker {
         defer { client.noteQueueLength(rule, now: now) }
         while !client.outgoing.isEmpty, !client.gone, !client.broken {
             let result = client.outgoing.withReadable { raw in
-                let outcome = Result { () throws(SyscallError) in try client.socket.write(raw) }
-                if case .success(.done(let count)) = outcome { return (count, outcome) }
+                let outcome = client.transmit(raw)
+                if case .bytes(let count) = outcome { return (count, outcome) }
                 return (0, outcome)
             }
             switch result {
-            case .success(.done): continue
-            case .success(.wouldBlock): return
-            case .failure:
+            case .bytes: continue
+            case .wouldBlock: return
+            case .failed:
+                if let reason = client.tls?.failure { reporter.warning("broker: dropping client \(client.user) (\(client.label)): TLS \(reason)") }
                 client.broken = true
                 return
             }

@@ -20,9 +20,12 @@ final class BrokerClient {
     var gone = false
     /// Its sending side is shut down (`--keep-open` after stdin ended).
     var sendingShutDown = false
+    /// Its TLS session, with `--ssl`.
+    let tls: BrokerTLS?
 
-    init(socket: consuming Socket, host: String, label: String, user: Int) {
+    init(socket: consuming Socket, host: String, label: String, user: Int, tls: BrokerTLS? = nil) {
         self.socket = socket
+        self.tls = tls
         self.host = host
         self.label = label
         self.user = user

@@ -35,7 +35,7 @@ package struct ListenDriver {
         let listener = try ListeningSocket.open(options)
         announceListening(listener.address)
         if options.broker || options.chat {
-            return try Broker(options: options, reporter: reporter, log: log).run(listener: listener.socket)
+            return try Broker(options: options, reporter: reporter, log: log, tls: tls).run(listener: listener.socket)
         }
         if options.network.transport == .udp {
             return try serveDatagrams(listener, local: local, log: log)

@@ -178,7 +178,6 @@ struct ListenCommand: ParsableCommand {
         options.access = access
         options.tls = try tls.serverOptions(timeout: try netcat.connectTimeout())
         if options.tls != nil {
-            if options.broker { throw NetcatUsageError("cannot use --ssl with --broker, --chat or --keep-open (not yet)") }
             try TLSArguments.checkCompatible(network: network, unix: netcat.unixSocket, session: options.session)
         }
         return options

@@ -285,7 +285,7 @@ def test_bad_certificate_and_key_files_are_one_line_errors(snc, pki, case):
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["listen", "--ssl", "--broker", "1"], "cannot use --ssl with --broker"),
+    (["listen", "--ssl", "--chat", "-C", "1"], "cannot use --ssl and -C"),
     (["listen", "--ssl", "--ssl-cert", "x.pem", "1"], "--ssl-cert and --ssl-key go together"),
     (["listen", "--ssl", "--no-ssl-verify", "1"], "are for snc connect"),
     (["connect", "--ssl", "--ssl-key", "x.pem", "127.0.0.1", "1"], "are for snc listen"),
