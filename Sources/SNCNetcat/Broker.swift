@@ -96,15 +96,11 @@ struct Broker {
 
     /// Wakes poll(2) when an accept pause ends or a stalled client's time is up.
     private func pollTimeout(_ acceptWait: Int32, _ state: State) -> Int32 {
-        var timeout = acceptWait
-        let now = ContinuousClock.now
+        var deadlines: [Deadline?] = [acceptWait < 0 ? nil : Deadline(milliseconds: Int(acceptWait))]
         for client in state.clients {
-            guard let stalledSince = client.stalledSince else { continue }
-            let left = rule.deadline(stalledSince: stalledSince) - now
-            let milliseconds = left <= .zero ? 0 : Int32(clamping: Int((left / .milliseconds(1)).rounded(.up)))
-            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+            if let stalledSince = client.stalledSince { deadlines.append(rule.deadline(stalledSince: stalledSince)) }
         }
-        return timeout
+        return Deadline.pollTimeout(deadlines)
     }
 
     // MARK: Arrivals and departures
@@ -187,7 +183,7 @@ struct Broker {
 
     /// Drops every client that has held the others back for too long.
     private func dropStalled(_ state: State) {
-        let now = ContinuousClock.now
+        let now = MonotonicClock.now()
         for client in state.clients where !client.gone && !client.broken {
             let queued = client.outgoing.count
             guard rule.drops(queued: queued, stalledSince: client.stalledSince, now: now) else { continue }
@@ -264,7 +260,7 @@ struct Broker {
 
     private func send(_ message: [UInt8], to clients: [BrokerClient], _ state: State, _ routes: BrokerRoutes, toOutput: Bool) {
         if routes.sendsToClients {
-            let now = ContinuousClock.now
+            let now = MonotonicClock.now()
             for client in clients where !client.gone && !client.broken && !client.sendingShutDown {
                 client.outgoing.append(message)
                 flush(client, now: now)
@@ -279,7 +275,7 @@ struct Broker {
     }
 
     /// Writes what the client's queue holds, as far as its socket takes it.
-    private func flush(_ client: BrokerClient, now: ContinuousClock.Instant = .now) {
+    private func flush(_ client: BrokerClient, now: UInt64 = MonotonicClock.now()) {
         defer { client.noteQueueLength(rule, now: now) }
         while !client.outgoing.isEmpty, !client.gone, !client.broken {
             let result = client.outgoing.withReadable { raw in
