@@ -28,6 +28,8 @@ let package = Package(
                 "SNCNetcat",
                 "SNCLab",
                 "SNCForward",
+                // TLSArguments parses --ssl-fingerprint into SNCTLS's type.
+                "SNCTLS",
             ]
         ),
         .target(
@@ -58,7 +60,7 @@ let package = Package(
         ),
         .target(name: "SNCSSH", dependencies: ["CLibSSH2", "SNCSocket"]),
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
-        .target(name: "SNCTLS", dependencies: ["COpenSSL", "SNCSocket"]),
+        .target(name: "SNCTLS", dependencies: ["COpenSSL"]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .testTarget(name: "SNCTLSTests", dependencies: ["SNCTLS"]),
         .testTarget(name: "SNCForwardTests", dependencies: ["SNCForward", "SNCSSH"]),

@@ -28,9 +28,8 @@ enum SessionDriver {
         if let deadline, deadline.hasPassed {
             throw .timedOut(call: "poll")
         }
-        var entry = [pollfd(fd: session.socket, events: session.pollEvents, revents: 0)]
         do {
-            _ = try Poll.wait(&entry, timeoutMilliseconds: deadline.map { min($0.remainingMilliseconds, 1000) } ?? 1000)
+            try Poll.wait(for: session.socket, PollEvents(rawValue: session.pollEvents), timeoutMilliseconds: deadline.map { min($0.remainingMilliseconds, 1000) } ?? 1000)
         } catch {
             throw .socketFailure(call: "poll", message: error.description)
         }

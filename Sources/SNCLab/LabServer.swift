@@ -38,7 +38,10 @@ package final class LabServer {
     }
     private var listener: ListeningSocketBox?
     private let log: ServeLog
-    private let wakeup: Wakeup
+    /// Wakes the accept loop when a client finishes, so a loop that stopped
+    /// accepting (at --max-clients, or out of file descriptors) resumes at
+    /// once instead of polling on a timer; shared with every client thread.
+    private let wakeup: WakePipe
     /// Threads that finished a client and wait for the next one.
     private let threads = ThreadCache()
 
@@ -47,7 +50,7 @@ package final class LabServer {
         self.configuration = configuration
         log = ServeLog(quiet: configuration.quiet)
         do {
-            wakeup = try Wakeup()
+            wakeup = try WakePipe()
         } catch {
             throw .system(error)
         }
@@ -175,7 +178,7 @@ package final class LabServer {
             statistics.record(result.outcome, bytes: result.bytes)
             log.client(peer: peer, bytes: result.bytes, seconds: MonotonicClock.seconds(since: startedAt), outcome: result.outcome)
             statistics.active.subtract(1, ordering: .sequentiallyConsistent)
-            wakeup.notify()
+            wakeup.wakeIfArmed()
         }
         if threads.handOff(body) { return }
         let threads = self.threads

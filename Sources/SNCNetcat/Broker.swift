@@ -103,16 +103,12 @@ struct Broker {
     /// Wakes poll(2) when an accept pause ends, a stalled client's or a TLS
     /// handshake's time is up, or TLS input waits inside OpenSSL.
     private func pollTimeout(_ acceptWait: Int32, _ state: State, reading: Bool) -> Int32 {
-        var timeout = acceptWait
-        let now = ContinuousClock.now
+        var deadlines: [Deadline?] = [acceptWait < 0 ? nil : Deadline(milliseconds: Int(acceptWait))]
         for client in state.clients {
-            if let wait = client.tls?.wakeUpMilliseconds(reading: reading) { timeout = timeout < 0 ? wait : min(timeout, wait) }
-            guard let stalledSince = client.stalledSince else { continue }
-            let left = rule.deadline(stalledSince: stalledSince) - now
-            let milliseconds = left <= .zero ? 0 : Int32(clamping: Int((left / .milliseconds(1)).rounded(.up)))
-            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+            if let wait = client.tls?.wakeUpMilliseconds(reading: reading) { deadlines.append(Deadline(milliseconds: Int(wait))) }
+            if let stalledSince = client.stalledSince { deadlines.append(rule.deadline(stalledSince: stalledSince)) }
         }
-        return timeout
+        return Deadline.pollTimeout(deadlines)
     }
 
     // MARK: Arrivals and departures
@@ -224,7 +220,7 @@ struct Broker {
 
     /// Drops every client that has held the others back for too long.
     private func dropStalled(_ state: State) {
-        let now = ContinuousClock.now
+        let now = MonotonicClock.now()
         for client in state.clients where !client.gone && !client.broken {
             let queued = client.outgoing.count
             guard rule.drops(queued: queued, stalledSince: client.stalledSince, now: now) else { continue }
@@ -301,7 +297,7 @@ struct Broker {
 
     private func send(_ message: [UInt8], to clients: [BrokerClient], _ state: State, _ routes: BrokerRoutes, toOutput: Bool) {
         if routes.sendsToClients {
-            let now = ContinuousClock.now
+            let now = MonotonicClock.now()
             for client in clients where !client.gone && !client.broken && !client.sendingShutDown && client.isRouted {
                 client.outgoing.append(message)
                 flush(client, now: now)
@@ -316,7 +312,7 @@ struct Broker {
     }
 
     /// Writes what the client's queue holds, as far as its socket takes it.
-    private func flush(_ client: BrokerClient, now: ContinuousClock.Instant = .now) {
+    private func flush(_ client: BrokerClient, now: UInt64 = MonotonicClock.now()) {
         defer { client.noteQueueLength(rule, now: now) }
         while !client.outgoing.isEmpty, !client.gone, !client.broken {
             let result = client.outgoing.withReadable { raw in

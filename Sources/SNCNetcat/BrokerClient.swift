@@ -14,7 +14,7 @@ final class BrokerClient {
     var lines = ChatLines()
     /// Since when its queue has been above the high-water mark (holding
     /// every other client back); nil while it is not.
-    var stalledSince: ContinuousClock.Instant?
+    var stalledSince: UInt64?
     /// A write failed, or it was dropped: it leaves at the end of this round.
     var broken = false
     var gone = false
@@ -32,7 +32,7 @@ final class BrokerClient {
     }
 
     /// Starts or stops the stall clock after its queue changed.
-    func noteQueueLength(_ rule: SlowClientRule, now: ContinuousClock.Instant) {
+    func noteQueueLength(_ rule: SlowClientRule, now: UInt64) {
         stalledSince = rule.stalledSince(stalledSince, queued: outgoing.count, now: now)
     }
 }

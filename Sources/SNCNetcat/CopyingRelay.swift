@@ -16,7 +16,7 @@ struct CopyingRelay<Outbound: StreamFraming, Inbound: StreamFraming> {
     mutating func run(until isDone: () -> Bool) throws(SyscallError) {
         var outboundReported = false
         var inboundReported = false
-        var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 4)
+        var descriptors = PollSet()
         while true {
             if !inboundReported, inbound.isFinished {
                 inboundReported = true
@@ -33,17 +33,18 @@ struct CopyingRelay<Outbound: StreamFraming, Inbound: StreamFraming> {
                 if direction.writeOnceIfReady() { moved = true }
             }
             if moved { continue }
-            descriptors[0] = pollfd(fd: outbound.wantsRead ? outbound.source : -1, events: Int16(POLLIN), revents: 0)
-            descriptors[1] = pollfd(fd: outbound.wantsWrite ? outbound.sink : -1, events: Int16(POLLOUT), revents: 0)
-            descriptors[2] = pollfd(fd: inbound.wantsRead ? inbound.source : -1, events: Int16(POLLIN), revents: 0)
-            descriptors[3] = pollfd(fd: inbound.wantsWrite ? inbound.sink : -1, events: Int16(POLLOUT), revents: 0)
+            descriptors.removeAll()
+            let outboundRead = descriptors.add(outbound.source, waitingFor: .readable, if: outbound.wantsRead)
+            let outboundWrite = descriptors.add(outbound.sink, waitingFor: .writable, if: outbound.wantsWrite)
+            let inboundRead = descriptors.add(inbound.source, waitingFor: .readable, if: inbound.wantsRead)
+            let inboundWrite = descriptors.add(inbound.sink, waitingFor: .writable, if: inbound.wantsWrite)
             // Nothing left to wait for, yet not done: a caller's condition that can never hold.
-            if descriptors.allSatisfy({ $0.fd < 0 }) { return }
-            _ = try Poll.wait(&descriptors, timeoutMilliseconds: -1)
-            if descriptors[0].revents != 0 { _ = outbound.readOnce() }
-            if descriptors[2].revents != 0 { _ = inbound.readOnce() }
-            if descriptors[1].revents != 0 { _ = outbound.writeOnce() }
-            if descriptors[3].revents != 0 { _ = inbound.writeOnce() }
+            if descriptors.isEmpty { return }
+            _ = try descriptors.wait(timeoutMilliseconds: -1)
+            if !descriptors.reported(outboundRead).isEmpty { _ = outbound.readOnce() }
+            if !descriptors.reported(inboundRead).isEmpty { _ = inbound.readOnce() }
+            if !descriptors.reported(outboundWrite).isEmpty { _ = outbound.writeOnce() }
+            if !descriptors.reported(inboundWrite).isEmpty { _ = inbound.writeOnce() }
         }
     }
 }

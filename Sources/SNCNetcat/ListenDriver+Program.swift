@@ -23,14 +23,14 @@ extension ListenDriver {
         while true {
             // Children end while the loop waits for clients: wake up now and
             // then to collect them, so no zombie outlives its client for long.
-            var entry = [pollfd(fd: listener.socket.descriptor, events: Int16(POLLIN), revents: 0)]
+            let ready: PollEvents
             do {
-                _ = try Poll.wait(&entry, timeoutMilliseconds: running > 0 ? 100 : -1)
+                ready = try Poll.wait(for: listener.socket.descriptor, .readable, timeoutMilliseconds: running > 0 ? 100 : -1)
             } catch {
                 throw NetcatError.system(error)
             }
             running -= ProgramSpawner.reapFinished()
-            guard entry[0].revents != 0 else { continue }
+            guard !ready.isEmpty else { continue }
             let client = try acceptPermitted(listener)
             do {
                 if try serve(program, path: path, client: client.takeSocket(), transport: transport,

@@ -73,7 +73,7 @@ enum ProgramSession {
         var status: CInt = 0
         for _ in 0..<200 {
             let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return ProgramStatus(waitStatus: status) }
+            if result == pid { return ProgramStatus(WaitStatus(rawValue: status)) }
             if result == -1 && errno != EINTR { return ProgramStatus(exitCode: 1) }
             usleep(10_000)
         }

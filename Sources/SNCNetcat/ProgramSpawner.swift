@@ -1,4 +1,3 @@
-import CLinux
 import SNCSocket
 import Glibc
 
@@ -39,7 +38,7 @@ enum ProgramSpawner {
             status = posix_spawn_file_actions_adddup2(&actions, descriptor, STDIN_FILENO)
             if status == 0 { status = posix_spawn_file_actions_adddup2(&actions, descriptor, STDOUT_FILENO) }
         case .terminal(let path):
-            flags |= snc_posix_spawn_setsid
+            flags |= SpawnFlags.newSession
             status = posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, path, O_RDWR, 0)
             if status == 0 { status = posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDOUT_FILENO) }
             if status == 0 { status = posix_spawn_file_actions_adddup2(&actions, STDIN_FILENO, STDERR_FILENO) }
@@ -83,7 +82,7 @@ enum ProgramSpawner {
     static func wait(for pid: pid_t) throws(SyscallError) -> ProgramStatus {
         var status: CInt = 0
         _ = try retrying("waitpid") { waitpid(pid, &status, 0) }
-        return ProgramStatus(waitStatus: status)
+        return ProgramStatus(WaitStatus(rawValue: status))
     }
 
     /// Collects every child that has ended, without blocking (`waitpid(-1, WNOHANG)`),

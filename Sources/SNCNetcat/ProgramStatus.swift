@@ -1,4 +1,4 @@
-import CLinux
+import SNCSocket
 
 /// How a program run by `--exec` ended, as the status snc exits with:
 /// its exit code, or 128 + the signal that killed it (a shell's `$?`).
@@ -9,12 +9,12 @@ package struct ProgramStatus: Sendable, Equatable {
         self.exitCode = exitCode
     }
 
-    /// From a waitpid(2) status word.
-    init(waitStatus: CInt) {
-        if snc_wait_exited(waitStatus) != 0 {
-            exitCode = snc_wait_exit_status(waitStatus)
-        } else if snc_wait_signaled(waitStatus) != 0 {
-            exitCode = 128 + snc_wait_signal(waitStatus)
+    /// From a waitpid(2) status.
+    init(_ status: WaitStatus) {
+        if let code = status.exitCode {
+            exitCode = code
+        } else if let signal = status.terminatingSignal {
+            exitCode = 128 + signal
         } else {
             exitCode = 1
         }

@@ -89,14 +89,13 @@ struct ProxyStream {
     private func wait(for event: Int32) throws(Failure) {
         while true {
             if deadline.hasPassed { throw .timedOut(seconds: seconds) }
-            var entry = [pollfd(fd: descriptor, events: Int16(event), revents: 0)]
-            let ready: Int
+            let ready: PollEvents
             do {
-                ready = try Poll.wait(&entry, timeoutMilliseconds: deadline.remainingMilliseconds)
+                ready = try Poll.wait(for: descriptor, PollEvents(rawValue: Int16(event)), timeoutMilliseconds: deadline.remainingMilliseconds)
             } catch {
                 throw .system(error)
             }
-            if ready > 0 { return }
+            if !ready.isEmpty { return }
         }
     }
 }

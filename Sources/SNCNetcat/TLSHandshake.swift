@@ -23,14 +23,13 @@ enum TLSHandshake {
             case .wantsWrite: events = POLLOUT
             }
             if deadline.hasPassed { throw timedOut(peerName, timeout) }
-            var entry = [pollfd(fd: socket.descriptor, events: Int16(events), revents: 0)]
-            let ready: Int
+            let ready: PollEvents
             do {
-                ready = try Poll.wait(&entry, timeoutMilliseconds: deadline.remainingMilliseconds)
+                ready = try Poll.wait(for: socket.descriptor, PollEvents(rawValue: Int16(events)), timeoutMilliseconds: deadline.remainingMilliseconds)
             } catch {
                 throw .system(error)
             }
-            if ready == 0 && deadline.hasPassed { throw timedOut(peerName, timeout) }
+            if ready.isEmpty && deadline.hasPassed { throw timedOut(peerName, timeout) }
         }
     }
 

@@ -64,7 +64,15 @@ struct TLSRelayLoop {
 
     private var quitDeadline: Deadline?
     private var lastActivity = MonotonicClock.now()
-    private var descriptors = [pollfd](repeating: pollfd(fd: -1, events: 0, revents: 0), count: 3)
+    /// stdin, the socket and stdout, in that order; all idle until the first wait.
+    private var descriptors = TLSRelayLoop.idleDescriptors()
+    private static let stdinSlot = 0, socketSlot = 1, stdoutSlot = 2
+
+    private static func idleDescriptors() -> PollSet {
+        var set = PollSet()
+        for _ in 0...stdoutSlot { set.add(-1, waitingFor: [], if: false) }
+        return set
+    }
 
     init(connection: TLSSession, local: LocalStreams, options: SessionOptions, peerName: String, reporter: Reporter) {
         self.connection = connection
@@ -196,12 +204,13 @@ struct TLSRelayLoop {
             }
         }
         let readsStdin = outbound == .open && outboundBuffer.freeSpace > 0
-        descriptors[0] = pollfd(fd: readsStdin ? local.input : -1, events: Int16(POLLIN), revents: 0)
-        descriptors[1] = pollfd(fd: socketEvents != 0 ? socket.descriptor : -1, events: Int16(socketEvents), revents: 0)
-        descriptors[2] = pollfd(fd: inboundBuffer.isEmpty ? -1 : local.output, events: Int16(POLLOUT), revents: 0)
-        if timeoutMilliseconds < 0 && descriptors.allSatisfy({ $0.fd < 0 }) { return false }
-        guard try Poll.wait(&descriptors, timeoutMilliseconds: timeoutMilliseconds) > 0 else { return true }
-        if descriptors[1].revents != 0 {
+        descriptors.removeAll()
+        descriptors.add(local.input, waitingFor: .readable, if: readsStdin)
+        descriptors.add(socket.descriptor, waitingFor: PollEvents(rawValue: Int16(socketEvents)))
+        descriptors.add(local.output, waitingFor: .writable, if: !inboundBuffer.isEmpty)
+        if timeoutMilliseconds < 0 && descriptors.isEmpty { return false }
+        guard try descriptors.wait(timeoutMilliseconds: timeoutMilliseconds) > 0 else { return true }
+        if !descriptors.reported(Self.socketSlot).isEmpty {
             // Any readiness may unblock any call (a read can need a write
             // during a key update): retrying costs one more WANT_*.
             readBlocked = nil
@@ -213,7 +222,7 @@ struct TLSRelayLoop {
 
     /// One read(2) from stdin and one write(2) to stdout, where poll said so.
     private mutating func moveLocal() throws(SyscallError) -> RelayOutcome? {
-        if descriptors[0].fd >= 0 && descriptors[0].revents != 0 {
+        if !descriptors.reported(Self.stdinSlot).isEmpty {
             do {
                 switch try Descriptor.read(local.input, into: outboundBuffer.writable) {
                 case .done(0):
@@ -229,7 +238,7 @@ struct TLSRelayLoop {
                 return .failed(.localStream(name: "stdin", error: error))
             }
         }
-        if descriptors[2].fd >= 0 && descriptors[2].revents != 0 {
+        if !descriptors.reported(Self.stdoutSlot).isEmpty {
             do {
                 if case .done(let count) = try Descriptor.write(local.output, inboundBuffer.readable) {
                     inboundBuffer.consume(count)

@@ -1,4 +1,4 @@
-import CLinux
+import SNCSocket
 
 /// Bytes from the network to a pseudo-terminal's master, as they are; at
 /// the network's end of file, the terminal's end-of-input character (^D)
@@ -13,9 +13,8 @@ struct TerminalInputFraming: StreamFraming {
     }
 
     func finish(into output: inout [UInt8]) {
-        let character = snc_terminal_eof_character(master)
         // A line already typed is submitted by one ^D and ended by a second;
         // at the start of a line one is enough, and a second does no harm once read ends.
-        if character >= 0 { output.append(contentsOf: [UInt8(truncatingIfNeeded: character), UInt8(truncatingIfNeeded: character)]) }
+        if let character = PseudoTerminal.endOfInputCharacter(master: master) { output.append(contentsOf: [character, character]) }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SNCSocket
 
 /// Bytes libssh2 has handed to the socket that the kernel has not taken yet.
 ///
@@ -14,42 +15,26 @@ final class OutboundBuffer {
     /// rest at the end of every pass, before it sleeps in poll.
     static let coalescingLimit = 64 << 10
 
-    private var storage: [UInt8] = []
-    private var head = 0
+    private var queue = ByteQueue(retainedCapacity: 4 << 20, compactionThreshold: 1 << 20)
 
-    var count: Int { storage.count - head }
-    var isEmpty: Bool { head == storage.count }
+    var count: Int { queue.count }
+    var isEmpty: Bool { queue.isEmpty }
 
     func append(_ bytes: UnsafeRawBufferPointer) {
-        if head > 0 && head == storage.count {
-            storage.removeAll(keepingCapacity: true)
-            head = 0
-        }
-        storage.append(contentsOf: bytes)
+        queue.append(bytes)
     }
 
     /// Sends as much as the socket takes now. Returns 0 or -errno (never EAGAIN).
     func flush(to socket: CInt) -> Int {
-        while head < storage.count {
-            let start = head
-            let sent = storage.withUnsafeBytes { raw in
-                Glibc.send(socket, raw.baseAddress.map { $0 + start }, raw.count - start, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))
+        while !queue.isEmpty {
+            let (sent, code) = queue.withReadable { raw in
+                let sent = Glibc.send(socket, raw.baseAddress, raw.count, CInt(MSG_NOSIGNAL) | CInt(MSG_DONTWAIT))
+                return (used: max(sent, 0), result: (sent, sent > 0 ? 0 : errno))
             }
-            if sent > 0 {
-                head += sent
-                continue
-            }
-            let code = errno
+            if sent > 0 { continue }
             if sent == -1 && code == EINTR { continue }
             if sent == -1 && (code == EAGAIN || code == EWOULDBLOCK) { break }
             return -Int(code == 0 ? EPIPE : code)
-        }
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: storage.capacity <= 4 << 20)
-            head = 0
-        } else if head >= 1 << 20 && head * 2 >= storage.count {
-            storage.removeFirst(head)
-            head = 0
         }
         return 0
     }

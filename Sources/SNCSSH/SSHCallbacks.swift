@@ -93,8 +93,8 @@ enum SSHCallbacks {
             if result != 0 { context.sendError = result; return result }
             if context.outbound.isEmpty { break }
             if deadline.hasPassed { return -Int(ETIMEDOUT) }
-            var entry = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
-            _ = poll(&entry, 1, deadline.remainingMilliseconds)
+            // A poll failure ends in the deadline; the send above reports the socket's own errors.
+            _ = try? Poll.wait(for: socket, .writable, timeoutMilliseconds: deadline.remainingMilliseconds)
         }
         return 0
     }

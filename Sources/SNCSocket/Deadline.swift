@@ -42,6 +42,11 @@ package struct Deadline: Sendable, Equatable, Comparable {
     /// The poll(2) timeout that wakes at the earliest of `deadlines`: -1
     /// (forever) when there is none, 0 when one has passed.
     package static func pollTimeout(_ deadlines: Deadline?...) -> Int32 {
+        pollTimeout(deadlines)
+    }
+
+    /// The same for a list built at run time (one deadline per client).
+    package static func pollTimeout(_ deadlines: [Deadline?]) -> Int32 {
         guard let earliest = deadlines.compactMap({ $0 }).min() else { return -1 }
         return earliest.remainingMilliseconds
     }

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// A self-pipe that wakes a poll(2) loop from another thread: the loop polls
 /// `readEnd` for POLLIN, any thread calls `wake()`, the loop calls `drain()`.
@@ -7,9 +8,15 @@ import Glibc
 /// `pipe2(2)` call, so a wake never blocks the waker (a full pipe already
 /// holds a wake-up) and no child process inherits the descriptors.
 /// The object owns both descriptors and closes them in `deinit`.
+///
+/// A loop that sleeps only now and then (the lab server's accept loop when
+/// it is full) arms the pipe before it sleeps and wakers call
+/// `wakeIfArmed()`: a busy loop then costs its wakers nothing.
 package final class WakePipe: Sendable {
     package let readEnd: CInt
     private let writeEnd: CInt
+    /// Set by the loop before it sleeps; `wakeIfArmed()` writes only then.
+    private let armed = Atomic<Bool>(false)
 
     /// Wraps `pipe2(2)` with O_CLOEXEC|O_NONBLOCK.
     package init() throws(SyscallError) {
@@ -38,5 +45,22 @@ package final class WakePipe: Sendable {
             }
             guard case .done(let count) = result, count > 0 else { return }
         }
+    }
+
+    /// Called by the loop before it re-checks its condition and sleeps.
+    /// Sequentially consistent with `wakeIfArmed()`'s load, so either the
+    /// loop sees what the waker changed or the waker sees the armed flag.
+    package func arm() { armed.store(true, ordering: .sequentiallyConsistent) }
+
+    /// Called by the loop after it wakes: stops the writes and empties the pipe.
+    package func disarm() {
+        armed.store(false, ordering: .sequentiallyConsistent)
+        drain()
+    }
+
+    /// `wake()`, but only while the loop is armed.
+    package func wakeIfArmed() {
+        guard armed.load(ordering: .sequentiallyConsistent) else { return }
+        wake()
     }
 }

@@ -6,11 +6,9 @@ import SNCSocket
 /// netcat-openbsd's meaning; ncat's extras are long options only, because
 /// ncat gives some letters other meanings (-d, -i, -m, -w, -x).
 struct NetcatOptions: ParsableArguments {
-    @Flag(name: .customShort("4"), help: "Use IPv4 addresses only.")
-    var ipv4Only = false
-
-    @Flag(name: .customShort("6"), help: "Use IPv6 addresses only.")
-    var ipv6Only = false
+    // The address family: at most one of the two (checked in `networkOptions()`).
+    @Flag(name: .customShort("4"), help: "Use IPv4 addresses only.") var ipv4Only = false
+    @Flag(name: .customShort("6"), help: "Use IPv6 addresses only.") var ipv6Only = false
 
     @Flag(name: .customShort("u"), help: "Use UDP instead of TCP (with -U: a Unix datagram socket).")
     var udp = false

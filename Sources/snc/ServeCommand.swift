@@ -77,18 +77,17 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         ProcessSetup.ignoreBrokenPipe()
         ProcessSetup.raiseOpenFileLimit()
-        var settings = ServeConfiguration(
-            address: words.count == 2 ? words[0] : nil,
-            port: Self.port(words.last ?? "0") ?? 0,
-            backlog: backlog,
-            maxClients: maxClients,
-            maxMessage: maxMessage.bytes,
-            idleTimeout: idleTimeout > 0 ? idleTimeout : nil,
-            messageTimeout: messageTimeout > 0 ? messageTimeout : nil,
-            quiet: quiet,
-            grace: grace,
-            messageEnd: messageEnd
-        )
+        var settings = ServeConfiguration()
+        settings.address = words.count == 2 ? words[0] : nil
+        settings.port = Self.port(words.last ?? "0") ?? 0
+        settings.backlog = backlog
+        settings.maxClients = maxClients
+        settings.maxMessage = maxMessage.bytes
+        settings.idleTimeout = idleTimeout > 0 ? idleTimeout : nil
+        settings.messageTimeout = messageTimeout > 0 ? messageTimeout : nil
+        settings.quiet = quiet
+        settings.grace = grace
+        settings.messageEnd = messageEnd
         if let intro {
             settings.intro = ServeConfiguration.introLine(try Self.introText(intro))
         } else {

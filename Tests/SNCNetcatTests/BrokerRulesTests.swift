@@ -1,5 +1,6 @@
 import Testing
 import SNCNetcat
+import SNCSocket
 
 /// The broker's decisions without sockets: who hears what under each option,
 /// when a client that does not read is dropped, and the bounded join roster.
@@ -49,26 +50,28 @@ import SNCNetcat
 
     @Test func aClientUnderTheMarkIsNeverDropped() {
         let rule = SlowClientRule()
-        let long = ContinuousClock.now.advanced(by: .seconds(-3600))
+        let now = MonotonicClock.now()
+        let long = now - min(now, 3_600_000_000_000)
         #expect(!rule.holdsOthersBack(queued: rule.highWater))
-        #expect(!rule.drops(queued: rule.highWater, stalledSince: long, now: .now))
-        #expect(!rule.drops(queued: 0, stalledSince: nil, now: .now))
+        #expect(!rule.drops(queued: rule.highWater, stalledSince: long, now: now))
+        #expect(!rule.drops(queued: 0, stalledSince: nil, now: now))
     }
 
     @Test func aClientOverTheMarkIsDroppedAfterItsPatience() {
         let rule = SlowClientRule()
-        let start = ContinuousClock.now
+        let start = MonotonicClock.now()
+        let patience = UInt64(rule.patienceMilliseconds) * 1_000_000
         let over = rule.highWater + 1
         #expect(rule.holdsOthersBack(queued: over))
-        #expect(!rule.drops(queued: over, stalledSince: start, now: start.advanced(by: rule.patience - .milliseconds(1))))
-        #expect(rule.drops(queued: over, stalledSince: start, now: start.advanced(by: rule.patience)))
-        #expect(rule.deadline(stalledSince: start) == start.advanced(by: rule.patience))
+        #expect(!rule.drops(queued: over, stalledSince: start, now: start + patience - 1_000_000))
+        #expect(rule.drops(queued: over, stalledSince: start, now: start + patience))
+        #expect(rule.deadline(stalledSince: start) == Deadline(atNanoseconds: start + patience))
     }
 
     @Test func theStallClockRunsOnlyWhileTheQueueIsOverTheMark() {
         let rule = SlowClientRule()
-        let start = ContinuousClock.now
-        let later = start.advanced(by: .seconds(1))
+        let start = MonotonicClock.now()
+        let later = start + 1_000_000_000
         #expect(rule.stalledSince(nil, queued: rule.highWater, now: start) == nil)
         #expect(rule.stalledSince(nil, queued: rule.highWater + 1, now: start) == start)
         // Taking some bytes but staying over the mark does not restart the clock ...
@@ -79,8 +82,9 @@ import SNCNetcat
 
     @Test func aQueueOverTheHardLimitIsDroppedAtOnce() {
         let rule = SlowClientRule()
-        #expect(rule.drops(queued: rule.hardLimit + 1, stalledSince: nil, now: .now))
-        #expect(rule.drops(queued: rule.hardLimit + 1, stalledSince: .now, now: .now))
+        let now = MonotonicClock.now()
+        #expect(rule.drops(queued: rule.hardLimit + 1, stalledSince: nil, now: now))
+        #expect(rule.drops(queued: rule.hardLimit + 1, stalledSince: now, now: now))
     }
 
     @Test func theRosterNamesAtMostTheLimitAndCountsTheRest() {

@@ -36,4 +36,17 @@ import SNCSocket
         #expect(fcntl(pipe.readEnd, F_GETFL) & O_NONBLOCK != 0)
         #expect(fcntl(pipe.readEnd, F_GETFD) & FD_CLOEXEC != 0)
     }
+
+    @Test func wakeIfArmedWritesOnlyWhileTheLoopIsArmed() throws {
+        let pipe = try WakePipe()
+        pipe.wakeIfArmed()
+        #expect(try !readable(pipe, waitingMilliseconds: 0), "a busy loop costs its wakers nothing")
+        pipe.arm()
+        pipe.wakeIfArmed()
+        #expect(try readable(pipe, waitingMilliseconds: 0))
+        pipe.disarm()
+        #expect(try !readable(pipe, waitingMilliseconds: 0), "disarm empties the pipe")
+        pipe.wakeIfArmed()
+        #expect(try !readable(pipe, waitingMilliseconds: 0))
+    }
 }

@@ -1,19 +1,18 @@
 import CLinux
-import SNCSocket
 import Glibc
 
-/// The master side of a pseudo-terminal for `--pty` (posix_openpt(3),
-/// grantpt, unlockpt). The child opens the slave by path; snc relays
-/// between the master and the socket, since a pty is not a socket and the
-/// program cannot be handed the connection directly.
-struct PseudoTerminal: ~Copyable {
+/// The master side of a pseudo-terminal (posix_openpt(3), grantpt,
+/// unlockpt) for a program that expects a terminal. The child opens the
+/// slave by path; the owner relays between the master and its peer, since
+/// a pty is not a socket and cannot be handed a connection directly.
+package struct PseudoTerminal: ~Copyable {
     /// The master descriptor (close-on-exec, non-blocking), owned here.
-    let master: CInt
+    package let master: CInt
     /// The slave's path, such as /dev/pts/3.
-    let slavePath: String
+    package let slavePath: String
 
     /// A terminal of the usual 24 x 80, so full-screen programs have a size to work with.
-    init(rows: UInt16 = 24, columns: UInt16 = 80) throws(SyscallError) {
+    package init(rows: UInt16 = 24, columns: UInt16 = 80) throws(SyscallError) {
         var path = [CChar](repeating: 0, count: 128)
         let descriptor = snc_open_pseudo_terminal(&path, path.count, rows, columns)
         if descriptor == -1 { throw SyscallError("posix_openpt", code: errno) }
@@ -34,7 +33,13 @@ struct PseudoTerminal: ~Copyable {
 
     /// The byte that ends the program's input (VEOF, ^D) while the terminal
     /// is in canonical mode; nil in raw mode, where no byte means that.
-    var endOfInputCharacter: UInt8? {
+    package var endOfInputCharacter: UInt8? {
+        Self.endOfInputCharacter(master: master)
+    }
+
+    /// The same for a master descriptor borrowed from its owner, read anew
+    /// on each call because the program may switch modes at any time.
+    package static func endOfInputCharacter(master: CInt) -> UInt8? {
         let character = snc_terminal_eof_character(master)
         return character < 0 ? nil : UInt8(truncatingIfNeeded: character)
     }

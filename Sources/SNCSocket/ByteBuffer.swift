@@ -1,12 +1,13 @@
 /// A fixed-size buffer of bytes waiting to be written: data is appended at
 /// the end and consumed from the front. Its capacity bounds how much one
-/// relay direction holds in memory.
-final class ByteBuffer {
+/// relay direction (netcat's relay, a forwarded connection) holds in memory:
+/// when it is full, the side that fills it is not read.
+package final class ByteBuffer {
     private let storage: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         storage = .allocate(byteCount: capacity, alignment: 16)
     }
 
@@ -14,19 +15,23 @@ final class ByteBuffer {
         storage.deallocate()
     }
 
-    var capacity: Int { storage.count }
-    var count: Int { end - start }
-    var isEmpty: Bool { start == end }
-    var freeSpace: Int { capacity - count }
+    package var capacity: Int { storage.count }
+    package var count: Int { end - start }
+    package var isEmpty: Bool { start == end }
+    package var freeSpace: Int { capacity - count }
 
-    /// The bytes waiting to be written.
-    var readable: UnsafeRawBufferPointer {
+    /// Whether `writable` has room (after moving the data to the front).
+    package var hasSpace: Bool { count < capacity }
+
+    /// The bytes waiting to be written. After a short or refused write the
+    /// next call sees the same bytes first, as libssh2's channel write requires.
+    package var readable: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: storage[start..<end])
     }
 
     /// Room after the data to read into, moving the data to the front first
     /// when that is the only way to make room.
-    var writable: UnsafeMutableRawBufferPointer {
+    package var writable: UnsafeMutableRawBufferPointer {
         if start == end {
             start = 0
             end = 0
@@ -37,12 +42,12 @@ final class ByteBuffer {
     }
 
     /// Marks `count` bytes of `writable` as filled.
-    func commit(_ count: Int) {
+    package func commit(_ count: Int) {
         end += count
     }
 
     /// Drops `count` bytes from the front once written.
-    func consume(_ count: Int) {
+    package func consume(_ count: Int) {
         start += count
         if start == end {
             start = 0
@@ -61,7 +66,7 @@ final class ByteBuffer {
     }
 
     /// Copies `bytes` in; the caller has checked that they fit in `freeSpace`.
-    func append(_ bytes: UnsafeRawBufferPointer) {
+    package func append(_ bytes: UnsafeRawBufferPointer) {
         var target = writable
         if target.count < bytes.count {
             compact()
@@ -70,5 +75,13 @@ final class ByteBuffer {
         let length = min(bytes.count, target.count)
         target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<length]))
         end += length
+    }
+
+    /// Copies `bytes` in if they fit (a SOCKS reply, bytes read with a
+    /// request); false, and nothing copied, when they do not.
+    package func appendIfFits(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count <= freeSpace else { return false }
+        bytes.withUnsafeBytes { append($0) }
+        return true
     }
 }
