@@ -1,6 +1,6 @@
 import SNCForward
 
-/// `-L [bind_address:]port:host:hostport`, and with a newline in the input
+/// `-L [bind_address:]port:host:hostport` (either end may be a socket path), and with a newline in the input
 /// config's `LocalForward listen target` (the two halves).
 enum ForwardSpecHarness {
     static func run(_ input: UnsafeBufferPointer<UInt8>) -> CInt {
@@ -15,7 +15,9 @@ enum ForwardSpecHarness {
     }
 
     static func touch(_ spec: ForwardSpec) {
-        precondition(spec.port > 0 && spec.hostPort > 0 && !spec.host.isEmpty, "a parsed spec has ports and a host")
+        // Either end may be a Unix socket path instead of a port (or host:hostport).
+        precondition(spec.listenPath != nil || spec.port > 0, "a parsed spec listens on a port or a path")
+        precondition(spec.targetPath != nil || (spec.hostPort > 0 && !spec.host.isEmpty), "a parsed spec targets host:port or a path")
         _ = spec.description
         _ = spec.configDescription
         _ = spec.bindsAllInterfaces
