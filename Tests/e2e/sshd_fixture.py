@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, wait_for_port
+from conftest import free_port, wait_for_port, wait_for_unix
 
 SSHD = "/usr/sbin/sshd"
 
@@ -168,9 +168,14 @@ def handle(c):
         pass
     finally:
         c.close()
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
+# argv[1]: a port on 127.0.0.1, or a Unix socket path (it holds a '/').
+if "/" in sys.argv[1]:
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(sys.argv[1])
+else:
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(512)
 while True:
     c, _ = s.accept()
@@ -184,6 +189,12 @@ def start_echo(procs) -> int:
     procs.start(["python3", "-c", ECHO_SERVER, port])
     wait_for_port(port)
     return port
+
+
+def start_unix_echo(procs, path) -> None:
+    """The same echo server on a Unix socket at `path`."""
+    procs.start(["python3", "-c", ECHO_SERVER, str(path)])
+    wait_for_unix(str(path))
 
 
 def start_forward(procs, snc, args, listen_port, timeout=15.0):

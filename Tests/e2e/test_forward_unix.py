@@ -7,30 +7,7 @@ import threading
 import time
 
 from conftest import free_port, sha256, wait_for_unix
-from sshd_fixture import sshd, start_echo, start_forward  # noqa: F401
-
-UNIX_ECHO_SERVER = r"""
-import os, socket, sys, threading
-def handle(c):
-    try:
-        while True:
-            d = c.recv(1 << 20)
-            if not d:
-                break
-            c.sendall(d)
-        c.shutdown(socket.SHUT_WR)
-    except OSError:
-        pass
-    finally:
-        c.close()
-s = socket.socket(socket.AF_UNIX)
-s.bind(sys.argv[1])
-s.listen(64)
-while True:
-    c, _ = s.accept()
-    threading.Thread(target=handle, args=(c,), daemon=True).start()
-"""
-
+from sshd_fixture import sshd, start_echo, start_forward, start_unix_echo  # noqa: F401
 
 def roundtrip(address, data: bytes, family=socket.AF_INET, timeout=60.0) -> bytes:
     """Sends data, half-closes, returns everything that comes back."""
@@ -101,8 +78,7 @@ def test_stale_socket_file_of_a_killed_snc_is_replaced(snc, sshd, procs, tmp_pat
 
 def test_local_port_to_server_side_socket(snc, sshd, procs, tmp_path):
     remote = tmp_path / "server-side.sock"
-    procs.start(["python3", "-c", UNIX_ECHO_SERVER, remote])
-    wait_for_unix(str(remote))
+    start_unix_echo(procs, remote)
     local = free_port()
     config = sshd.config(tmp_path)
     proc = start_forward(procs, snc, ["-F", config, "-L", f"{local}:{remote}", "testhost"], local)
@@ -122,8 +98,7 @@ def test_local_port_to_server_side_socket(snc, sshd, procs, tmp_path):
 
 def test_socket_to_socket(snc, sshd, procs, tmp_path):
     remote = tmp_path / "far.sock"
-    procs.start(["python3", "-c", UNIX_ECHO_SERVER, remote])
-    wait_for_unix(str(remote))
+    start_unix_echo(procs, remote)
     path = tmp_path / "near.sock"
     config = sshd.config(tmp_path)
     start_unix_forward(procs, snc, ["-F", config, "-L", f"{path}:{remote}", "testhost"], path)
