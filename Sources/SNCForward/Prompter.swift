@@ -1,4 +1,5 @@
 import Glibc
+import SNCSocket
 
 /// Asks the user for passphrases, passwords and host key confirmations the
 /// way OpenSSH's read_passphrase does: on /dev/tty with echo off, or
@@ -143,13 +144,9 @@ package struct Prompter: Sendable {
         return String(decoding: output.prefix { $0 != 10 && $0 != 13 }, as: UTF8.self)
     }
 
+    /// A prompt that cannot be written is not an error of its own: the read that follows fails or times out.
     private func writeAll(_ descriptor: CInt, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let start = offset
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + start }, $0.count - start) }
-            if written > 0 { offset += written } else if written == -1 && errno == EINTR { continue } else { return }
-        }
+        bytes.withUnsafeBytes { _ = try? Descriptor.writeAll(descriptor, $0) }
     }
 
     package static func processEnvironment() -> [String: String] {
