@@ -50,4 +50,28 @@ static inline int snc_is_unexpected_eof(unsigned long error) {
     return ERR_GET_LIB(error) == ERR_LIB_SSL && ERR_GET_REASON(error) == SSL_R_UNEXPECTED_EOF_WHILE_READING;
 }
 
+// OpenSSL 3 takes a TCP end without close_notify as a fatal error, after
+// which SSL_write fails too; but ncat ends its half of a session exactly so
+// (shutdown(SHUT_WR) at its stdin's end) and goes on reading. With
+// SSL_OP_IGNORE_UNEXPECTED_EOF that end reads as SSL_ERROR_ZERO_RETURN and
+// writing goes on; the message callback below records whether a real
+// close_notify came, so that a truncation can still be told apart.
+static inline uint64_t snc_SSL_OP_IGNORE_UNEXPECTED_EOF(void) { return SSL_OP_IGNORE_UNEXPECTED_EOF; }
+
+static inline void snc_record_close_notify(int write_p, int version, int content_type, const void *buf,
+                                           size_t len, SSL *ssl, void *arg) {
+    (void)version; (void)ssl;
+    if (!write_p && content_type == SSL3_RT_ALERT && len >= 2
+        && ((const unsigned char *)buf)[1] == SSL_AD_CLOSE_NOTIFY) {
+        *(int *)arg = 1;
+    }
+}
+
+// `flag` becomes 1 when the peer's close_notify alert is read; it must
+// outlive `ssl`.
+static inline void snc_SSL_watch_close_notify(SSL *ssl, int *flag) {
+    SSL_set_msg_callback(ssl, snc_record_close_notify);
+    SSL_set_msg_callback_arg(ssl, flag);
+}
+
 #endif

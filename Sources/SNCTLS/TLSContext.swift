@@ -28,6 +28,8 @@ package final class TLSContext: @unchecked Sendable {
         // taken; the buffer may move between a WANT_WRITE and the retry.
         _ = snc_SSL_CTX_set_mode(context, snc_SSL_MODE_ENABLE_PARTIAL_WRITE() | snc_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER())
         snc_SSL_CTX_set_read_ahead(context, 1)
+        // A peer's TCP end without close_notify must not fail our writes (see the shim).
+        _ = SSL_CTX_set_options(context, snc_SSL_OP_IGNORE_UNEXPECTED_EOF())
         SSL_CTX_set_default_read_buffer_len(context, Self.readBufferLength)
     }
 

@@ -8,6 +8,10 @@ import Glibc
 package final class TLSSession {
     package let context: TLSContext
     let handle: OpaquePointer
+    /// Set by OpenSSL's message callback when the peer's close_notify is
+    /// read: with unexpected EOFs ignored, the only way to tell a clean end
+    /// from a truncation. Allocated here, freed after the `SSL` in `deinit`.
+    private let closeNotifyReceived: UnsafeMutablePointer<CInt>
 
     /// Wraps `SSL_new(3)` and `SSL_set_fd(3)`; `descriptor` stays its owner's.
     package init(context: TLSContext, descriptor: CInt, isServer: Bool) throws(TLSError) {
@@ -15,12 +19,16 @@ package final class TLSSession {
         guard let ssl = SSL_new(context.handle) else { throw .fromQueue("SSL_new") }
         self.context = context
         handle = ssl
+        closeNotifyReceived = .allocate(capacity: 1)
+        closeNotifyReceived.initialize(to: 0)
+        snc_SSL_watch_close_notify(ssl, closeNotifyReceived)
         guard SSL_set_fd(ssl, descriptor) == 1 else { throw .fromQueue("SSL_set_fd") }
         if isServer { SSL_set_accept_state(ssl) } else { SSL_set_connect_state(ssl) }
     }
 
     deinit {
         SSL_free(handle)
+        closeNotifyReceived.deallocate()
     }
 
     /// The name the server's certificate must carry (`SSL_set1_host(3)`, or
@@ -72,7 +80,7 @@ package final class TLSSession {
         if result > 0 { return .bytes(Int(result)) }
         let code = SSL_get_error(handle, result)
         if let progress = Self.progress(code) { return .blocked(progress) }
-        if code == SSL_ERROR_ZERO_RETURN { return .closed }
+        if code == SSL_ERROR_ZERO_RETURN { return closeNotifyReceived.pointee != 0 ? .closed : .truncated }
         if code == SSL_ERROR_SSL, snc_is_unexpected_eof(ERR_peek_error()) != 0 {
             TLSError.clearQueue()
             return .truncated

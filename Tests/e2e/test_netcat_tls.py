@@ -69,8 +69,29 @@ def test_64_mib_each_way_snc_listener_with_ncat_client(snc, procs, tmp_path, ran
         client = procs.start(["ncat", "--ssl", "--ssl-verify", "--ssl-trustfile", pki / "ca.pem", "localhost", port],
                              stdin=b_in, stdout=c_out)
         assert wait_exit(client) == 0, client.stderr.read()
-        assert wait_exit(listener) == 0
+        assert wait_exit(listener) == 0, listener.stderr.read()
     assert file_sha256(out_listener) == file_sha256(b)
+    assert file_sha256(out_client) == file_sha256(a)
+    assert b"without close_notify" in listener.stderr.read()
+
+
+def test_snc_listener_goes_on_sending_after_ncat_ends_its_half(snc, procs, tmp_path, random_files, pki):
+    """ncat's stdin ends at once and it shuts down its half with a bare FIN: OpenSSL 3
+    takes that as a fatal error unless told otherwise, and snc's writes used to fail
+    ("write: connection closed", exit 1, ncat got nothing). All 64 MiB must arrive."""
+    a, _ = random_files
+    port = str(free_port())
+    out_listener, out_client = tmp_path / "listener.out", tmp_path / "client.out"
+    with open(a, "rb") as a_in, open(out_listener, "wb") as l_out, open(out_client, "wb") as c_out:
+        listener = procs.start(snc_server(snc, pki, port), stdin=a_in, stdout=l_out)
+        wait_for_listen(int(port))
+        client = procs.start(["ncat", "--ssl", "--ssl-verify", "--ssl-trustfile", pki / "ca.pem", "localhost", port],
+                             stdin=subprocess.PIPE, stdout=c_out)
+        client.stdin.write(b"short\n")
+        client.stdin.close()
+        assert wait_exit(client) == 0, client.stderr.read()
+        assert wait_exit(listener) == 0, listener.stderr.read()
+    assert out_listener.read_bytes() == b"short\n"
     assert file_sha256(out_client) == file_sha256(a)
     assert b"without close_notify" in listener.stderr.read()
 
