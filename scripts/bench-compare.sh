@@ -8,7 +8,7 @@
 #   scripts/bench-compare.sh OLD_BINARY NEW_BINARY
 # Environment: BENCH_ROUNDS (default 2), BENCH_GIB (netcat, default 1),
 # BENCH_LEVELS (lab, default 10,100,1000), BENCH_MIB (forward, default 128),
-# BENCH_PINGS (forward round trips, default 300).
+# BENCH_PINGS (forward round trips, default 3000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +26,7 @@ rounds = int(os.environ.get("BENCH_ROUNDS", "2"))
 gib = os.environ.get("BENCH_GIB", "1")
 levels = os.environ.get("BENCH_LEVELS", "10,100,1000")
 mib = os.environ.get("BENCH_MIB", "128")
-pings = os.environ.get("BENCH_PINGS", "300")
+pings = os.environ.get("BENCH_PINGS", "3000")
 
 def run(command, binary, extra_env):
     env = dict(os.environ, SNC_BIN=binary, **extra_env)
@@ -36,7 +36,9 @@ def run(command, binary, extra_env):
     return result.stdout
 
 def netcat(binary):
-    out = run(["scripts/bench-netcat.sh", gib], binary, {"BENCH_TOOLS": "snc"})
+    # Only the plain relay: binaries from before --exec and --ssl have neither.
+    out = run(["scripts/bench-netcat.sh", gib], binary,
+              {"BENCH_TOOLS": "snc", "BENCH_EXEC_MIB": "0", "BENCH_TLS_CONNECTIONS": "0"})
     match = re.search(r"^snc\s+(\d+)\s+([\d.]+)", out, re.M)
     return {"netcat relay MB/s": (float(match.group(1)), True), "netcat relay CPU s/GiB": (float(match.group(2)), False)}
 
@@ -48,7 +50,7 @@ def lab(binary):
     return figures
 
 def forward(binary):
-    out = run(["scripts/bench-forward.sh"], binary, {"BENCH_MIB": mib, "BENCH_PINGS": pings})
+    out = run(["scripts/bench-forward.sh"], binary, {"BENCH_MIB": mib, "BENCH_PINGS": pings, "BENCH_KINDS": "0"})
     figures = {}
     for label, key, higher in (("1 connection (MB/s)", "forward 1 connection MB/s", True),
                                ("8 connections (MB/s)", "forward 8 connections MB/s", True),

@@ -12,6 +12,7 @@
 #   BENCH_MIB=256 scripts/bench-forward.sh   # quicker
 #   BENCH_SESSIONS=4 ...                     # sessions for snc's parallel run (default 8)
 #   scripts/bench-forward.sh jump            # only the round trip through a 2-hop -J chain, snc vs ssh -J
+#   BENCH_KINDS=0 ...                        # only ssh -L vs snc -L (binaries from before -R, -D, -J)
 #   SNC_BIN=/path/to/snc ...                 # that binary (no build)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -20,6 +20,8 @@ MIB = int(os.environ.get("BENCH_MIB", "1024"))
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "8"))
 PINGS = int(os.environ.get("BENCH_PINGS", "1000"))
 SOCKS_CONNECTIONS = int(os.environ.get("BENCH_SOCKS", "1000"))
+# 0: only ssh -L against snc -L (for binaries from before -R, -D and -J).
+KINDS = os.environ.get("BENCH_KINDS", "1") != "0"
 CIPHER, MAC = "aes128-ctr", "hmac-sha2-256"
 
 SINK = r"""
@@ -344,36 +346,6 @@ def main():
             stop(proc)
         direct_rtt = min(results["ssh"]["direct"], results["snc"]["direct"])
 
-        # -L, -R and -D side by side on one snc (one session), then SOCKS setup against ssh -D.
-        greeter_port, source_port = free_port(), free_port()
-        procs.append(start(["python3", "-c", GREETER, str(greeter_port)]))
-        procs.append(start(["python3", "-c", SOURCE, str(source_port)]))
-        wait_for_port(greeter_port)
-        wait_for_port(source_port)
-        kinds_local, download_local, remote, socks_snc, socks_ssh = (free_port() for _ in range(5))
-        snc_all = start([SNC, "forward", "-F", "none", "-N", "-o", f"Ciphers={CIPHER}", "-o", f"MACs={MAC}", *common,
-                         "-L", f"{kinds_local}:127.0.0.1:{sink_port}", "-L", f"{download_local}:127.0.0.1:{source_port}",
-                         "-R", f"{remote}:127.0.0.1:{sink_port}",
-                         "-D", str(socks_snc), dest], env=env)
-        procs.append(snc_all)
-        ssh_socks = start(["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, "-D", str(socks_ssh), dest], env=env)
-        procs.append(ssh_socks)
-        for port in (kinds_local, remote, socks_snc, socks_ssh):
-            listening(port)
-        # -L and -D carry the sender's bytes from snc to the server, -R from the
-        # server to snc: "-L down" is -L in -R's direction.
-        kind_samples = {"-L": [], "-L down": [], "-R": [], "-D": []}
-        setup = {"ssh -D": [], "snc -D": []}
-        for _ in range(rounds):
-            kind_samples["-L"].append(throughput(kinds_local, total // rounds, 1))
-            kind_samples["-L down"].append(download(download_local, total // rounds))
-            kind_samples["-R"].append(throughput(remote, total // rounds, 1))
-            kind_samples["-D"].append(throughput(socks_snc, total // rounds, 1, socks_target=sink_port))
-            setup["ssh -D"].append(first_byte_times(socks_ssh, greeter_port, SOCKS_CONNECTIONS // rounds))
-            setup["snc -D"].append(first_byte_times(socks_snc, greeter_port, SOCKS_CONNECTIONS // rounds))
-        kinds = {kind: sorted(values)[len(values) // 2] for kind, values in kind_samples.items()}
-        setups = {kind: sorted(values)[len(values) // 2] / (SOCKS_CONNECTIONS // rounds) * 1e6 for kind, values in setup.items()}
-
         ssh, snc = results["ssh"], results["snc"]
         print(f"{'':28}{'ssh -L':>12}{'snc forward':>14}{'snc/ssh':>10}")
         print(f"{'1 connection (MB/s)':28}{ssh['single']:12.1f}{snc['single']:14.1f}{snc['single'] / ssh['single']:10.2f}x")
@@ -383,13 +355,43 @@ def main():
         added_ssh, added_snc = ssh["rtt"] - direct_rtt, snc["rtt"] - direct_rtt
         print(f"{'added round trip (us)':28}{added_ssh:12.1f}{added_snc:14.1f}{added_snc / added_ssh:10.2f}x"
               f"   (direct, no tunnel: {direct_rtt:.1f} us)")
-        print(f"\nsnc forward, one session, one connection (MB/s): "
-              + ", ".join(f"{kind} {value:.1f}" for kind, value in kinds.items())
-              + f"; -R/-L {kinds['-R'] / kinds['-L']:.2f}x (-R/-L down {kinds['-R'] / kinds['-L down']:.2f}x),"
-              + f" -D/-L {kinds['-D'] / kinds['-L']:.2f}x")
-        print(f"SOCKS5 setup, {SOCKS_CONNECTIONS} sequential connections, time to first byte (us): "
-              f"ssh -D {setups['ssh -D']:.1f}, snc -D {setups['snc -D']:.1f}, snc/ssh {setups['snc -D'] / setups['ssh -D']:.2f}x")
-        jump_round_trip(work, env, echo_port)
+        if KINDS:
+            # -L, -R and -D side by side on one snc (one session), then SOCKS setup against ssh -D.
+            greeter_port, source_port = free_port(), free_port()
+            procs.append(start(["python3", "-c", GREETER, str(greeter_port)]))
+            procs.append(start(["python3", "-c", SOURCE, str(source_port)]))
+            wait_for_port(greeter_port)
+            wait_for_port(source_port)
+            kinds_local, download_local, remote, socks_snc, socks_ssh = (free_port() for _ in range(5))
+            snc_all = start([SNC, "forward", "-F", "none", "-N", "-o", f"Ciphers={CIPHER}", "-o", f"MACs={MAC}", *common,
+                             "-L", f"{kinds_local}:127.0.0.1:{sink_port}", "-L", f"{download_local}:127.0.0.1:{source_port}",
+                             "-R", f"{remote}:127.0.0.1:{sink_port}",
+                             "-D", str(socks_snc), dest], env=env)
+            procs.append(snc_all)
+            ssh_socks = start(["ssh", "-F", "none", "-N", "-c", CIPHER, "-m", MAC, *common, "-D", str(socks_ssh), dest], env=env)
+            procs.append(ssh_socks)
+            for port in (kinds_local, remote, socks_snc, socks_ssh):
+                listening(port)
+            # -L and -D carry the sender's bytes from snc to the server, -R from the
+            # server to snc: "-L down" is -L in -R's direction.
+            kind_samples = {"-L": [], "-L down": [], "-R": [], "-D": []}
+            setup = {"ssh -D": [], "snc -D": []}
+            for _ in range(rounds):
+                kind_samples["-L"].append(throughput(kinds_local, total // rounds, 1))
+                kind_samples["-L down"].append(download(download_local, total // rounds))
+                kind_samples["-R"].append(throughput(remote, total // rounds, 1))
+                kind_samples["-D"].append(throughput(socks_snc, total // rounds, 1, socks_target=sink_port))
+                setup["ssh -D"].append(first_byte_times(socks_ssh, greeter_port, SOCKS_CONNECTIONS // rounds))
+                setup["snc -D"].append(first_byte_times(socks_snc, greeter_port, SOCKS_CONNECTIONS // rounds))
+            kinds = {kind: sorted(values)[len(values) // 2] for kind, values in kind_samples.items()}
+            setups = {kind: sorted(values)[len(values) // 2] / (SOCKS_CONNECTIONS // rounds) * 1e6 for kind, values in setup.items()}
+            print(f"\nsnc forward, one session, one connection (MB/s): "
+                  + ", ".join(f"{kind} {value:.1f}" for kind, value in kinds.items())
+                  + f"; -R/-L {kinds['-R'] / kinds['-L']:.2f}x (-R/-L down {kinds['-R'] / kinds['-L down']:.2f}x),"
+                  + f" -D/-L {kinds['-D'] / kinds['-L']:.2f}x")
+            print(f"SOCKS5 setup, {SOCKS_CONNECTIONS} sequential connections, time to first byte (us): "
+                  f"ssh -D {setups['ssh -D']:.1f}, snc -D {setups['snc -D']:.1f}, snc/ssh {setups['snc -D'] / setups['ssh -D']:.2f}x")
+            jump_round_trip(work, env, echo_port)
     finally:
         for proc in procs:
             stop(proc)

@@ -27,8 +27,12 @@ enum SSHCallbacks {
                 // then the target's first bytes) waits for our ACK, 40 ms.
                 // Linux leaves quick-ACK mode on its own, so it is set again
                 // after every read.
-                var on: CInt = 1
-                _ = Glibc.setsockopt(socket, CInt(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<CInt>.size))
+                if context.quickAckApplies {
+                    var on: CInt = 1
+                    if Glibc.setsockopt(socket, CInt(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<CInt>.size)) != 0 {
+                        context.quickAckApplies = false
+                    }
+                }
             }
             if count >= 0 { return count }
             let code = errno

@@ -22,6 +22,10 @@ final class SSHSessionContext {
     /// Bytes received on the TCP socket, so the engine can tell that libssh2
     /// has queued new packets (which may belong to any channel).
     var bytesReceived: UInt64 = 0
+    /// False once TCP_QUICKACK failed: the session runs over a socketpair to
+    /// a ProxyCommand or jump-host child, where the option does not exist and
+    /// trying again after every read would cost a failing system call each.
+    var quickAckApplies = true
     /// Answers keyboard-interactive prompts during `authenticateKeyboardInteractive`.
     var keyboardInteractive: ((KeyboardInteractiveChallenge) -> [String]?)?
     /// Set when the server accepted a public key offered without a signature.
