@@ -112,9 +112,12 @@ def test_keep_listening_gives_each_client_its_own_process_and_reaps_it(snc, proc
         with socket.create_connection(("127.0.0.1", port), timeout=10) as client:
             pids.append(int(recv_all(client).decode()))
     assert len(set(pids)) == 3 and server.pid not in pids
+    # Reaped means gone from /proc (a zombie keeps its entry). Waiting for "no
+    # zombie now" was racy: the last child could end just after that check.
     deadline = time.monotonic() + 5
-    while zombie_children(server.pid) and time.monotonic() < deadline:
+    while any(os.path.exists(f"/proc/{pid}") for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert [pid for pid in pids if os.path.exists(f"/proc/{pid}")] == []
     assert zombie_children(server.pid) == []
     assert server.poll() is None  # still listening for the next client
 
