@@ -58,9 +58,9 @@ package final class RelayDirection {
     package internal(set) var moved = 0
 
     /// Bytes asked of one splice(2) call; the kernel moves what it has.
-    static let spliceChunk = 1 << 20
+    package static let spliceChunk = 1 << 20
     /// Memory staging for streams; datagrams use their maximum size.
-    static let memoryCapacity = 256 << 10
+    package static let memoryCapacity = 256 << 10
     static let datagramCapacity = 65536
     /// The largest UDP payload that fits in IPv4 (65535 - 20 - 8).
     static let largestDatagram = 65507

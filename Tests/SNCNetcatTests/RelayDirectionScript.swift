@@ -119,8 +119,6 @@ final class RelayScript {
 enum ScriptedDirection {
     static let stdin: CInt = 0
     static let stdout: CInt = 1
-    /// What one splice(2) call asks for (`RelayDirection.spliceChunk`).
-    static let spliceChunk = 1 << 20
 
     static func outbound(_ script: RelayScript, staging: Staging, localKind: Descriptor.Kind = .pipe,
                          crlf: Bool = false, datagram: DatagramPeer? = nil) -> RelayDirection {

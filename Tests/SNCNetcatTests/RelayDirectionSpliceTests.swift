@@ -7,7 +7,7 @@ import SNCSocket
 @Suite struct RelayDirectionSpliceTests {
     let stdin = ScriptedDirection.stdin
     let stdout = ScriptedDirection.stdout
-    let chunk = ScriptedDirection.spliceChunk
+    let chunk = RelayDirection.spliceChunk
 
     @Test func directSpliceMovesUntilEitherEndWouldBlock() throws {
         let socket = try ScriptedDirection.socket()
@@ -58,7 +58,7 @@ import SNCSocket
         _ = outbound.pump(socket)
         #expect(script.takeTrace() == [
             .splice(from: stdin, to: socket.descriptor, count: chunk),
-            .read(stdin, count: 256 << 10), .send(socket.descriptor, "data"),
+            .read(stdin, count: RelayDirection.memoryCapacity), .send(socket.descriptor, "data"),
         ])
         guard case .memory = outbound.staging else {
             Issue.record("still splicing after EINVAL: \(outbound.staging)")
@@ -95,8 +95,8 @@ import SNCSocket
         #expect(script.takeTrace() == [
             .splice(from: socket.descriptor, to: stage.pipe.writeEnd, count: chunk),
             .splice(from: stage.pipe.readEnd, to: stdout, count: 5),
-            .read(stage.pipe.readEnd, count: 256 << 10),
-            .read(socket.descriptor, count: (256 << 10) - 5),
+            .read(stage.pipe.readEnd, count: RelayDirection.memoryCapacity),
+            .read(socket.descriptor, count: RelayDirection.memoryCapacity - 5),
             .write(stdout, "12345"),
         ])
         guard case .memory = inbound.staging else {
