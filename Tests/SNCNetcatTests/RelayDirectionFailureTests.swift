@@ -81,17 +81,4 @@ import SNCSocket
         #expect(!ended)
         #expect(script.takeTrace() == [])
     }
-
-    @Test func anEarlierRefusedDatagramIsNotAFailure() throws {
-        let socket = try ScriptedDirection.socket()
-        let script = RelayScript([.fail(ECONNREFUSED)])
-        let peer = DatagramPeer(connected: true, address: nil, accepts: { _ in true }, announce: { _ in })
-        let inbound = ScriptedDirection.inbound(script, staging: ScriptedDirection.memory(capacity: 65536), datagram: peer)
-        inbound.sourceReady = true
-        inbound.sinkReady = true
-        _ = inbound.pump(socket)
-        // ICMP port unreachable for an earlier datagram: nc keeps listening.
-        #expect(script.takeTrace() == [.read(socket.descriptor, count: 65536)])
-        #expect(inbound.state == .open && inbound.failure == nil && !inbound.sourceReady)
-    }
 }
