@@ -2,13 +2,13 @@ import SNCSocket
 
 /// The peer of a UDP session: fixed for a connected socket, or (for a
 /// `-k -u` listener, which is not connected) the last one heard from.
-final class DatagramPeer {
+package final class DatagramPeer {
     let connected: Bool
     private(set) var address: SocketAddress?
     private let accepts: (SocketAddress) -> Bool
     private let announce: (SocketAddress) -> Void
 
-    init(connected: Bool, address: SocketAddress?, accepts: @escaping (SocketAddress) -> Bool, announce: @escaping (SocketAddress) -> Void) {
+    package init(connected: Bool, address: SocketAddress?, accepts: @escaping (SocketAddress) -> Bool, announce: @escaping (SocketAddress) -> Void) {
         self.connected = connected
         self.address = address
         self.accepts = accepts

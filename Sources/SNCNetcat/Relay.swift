@@ -212,11 +212,9 @@ private struct RelayLoop {
         }
         guard !outboundFinished, outbound.state == .closed else { return }
         outboundFinished = true
-        let ended = outbound.reachedEnd || outboundEndedBefore
-        guard ended, outbound.failure == nil else { return }
-        if options.halfCloses && isStream {
-            // The peer sees EOF; a failure here means the connection is already gone.
-            try? socket.shutdown(.write)
+        // The peer sees EOF (unless --no-shutdown or a datagram socket).
+        guard outbound.endPeerInput(socket, endedEarlier: outboundEndedBefore, halfCloses: options.halfCloses && isStream) else {
+            return
         }
         if let seconds = options.quitAfterInputEnds, seconds >= 0 {
             quitDeadline = Deadline(seconds: seconds)

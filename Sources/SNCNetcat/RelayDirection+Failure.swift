@@ -6,7 +6,7 @@ import Glibc
 /// connection lost in the other direction.
 extension RelayDirection {
     /// Why a direction stopped early.
-    enum Failure {
+    package enum Failure: Equatable, Sendable {
         /// The peer reset or aborted the connection.
         case network(SyscallError)
         /// stdin or stdout failed (not a closed stdout pipe, which ends quietly).
@@ -44,6 +44,19 @@ extension RelayDirection {
             if error.errno != .brokenPipe { failure = failure ?? .local(error) }
             state = .closed
         }
+    }
+
+    /// Tells the peer that no more data comes, with shutdown(2) SHUT_WR
+    /// (only when `halfCloses`), once this outbound direction has closed at
+    /// its source's end: every staged byte written, nothing failed. A failed
+    /// shutdown means the connection is already gone, which the other
+    /// direction reports. Returns false, doing nothing, for any other ending.
+    ///
+    /// - Parameter endedEarlier: stdin ended in an earlier session (`-k`).
+    package func endPeerInput(_ socket: borrowing Socket, endedEarlier: Bool, halfCloses: Bool) -> Bool {
+        guard state == .closed, reachedEnd || endedEarlier, failure == nil else { return false }
+        if halfCloses { try? socket.shutdown(.write, call: calls.shutdown) }
+        return true
     }
 
     /// The connection is gone (reset, aborted, or the other direction saw it):

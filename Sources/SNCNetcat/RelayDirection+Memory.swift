@@ -43,14 +43,14 @@ extension RelayDirection {
     private func fill(_ buffer: ByteBuffer, _ socket: borrowing Socket) throws(SyscallError) -> IOResult<Int> {
         if networkEnd == .source {
             if let datagram { return try receiveDatagram(into: buffer, socket, peer: datagram) }
-            guard case .done(let count) = try socket.read(into: buffer.writable) else { return .wouldBlock }
+            guard case .done(let count) = try socket.read(into: buffer.writable, call: calls.read) else { return .wouldBlock }
             if count == 0 { sourceEnded() }
             return record(buffer, committing: count)
         }
         if crlf { return try fillExpandingNewlines(buffer) }
         var target = buffer.writable
         if datagram != nil { target = UnsafeMutableRawBufferPointer(rebasing: target.prefix(Self.largestDatagram)) }
-        guard case .done(let count) = try Descriptor.read(local, into: target) else { return .wouldBlock }
+        guard case .done(let count) = try Descriptor.read(local, into: target, call: calls.read) else { return .wouldBlock }
         if count == 0 { sourceEnded() }
         return record(buffer, committing: count)
     }
@@ -60,7 +60,7 @@ extension RelayDirection {
         let limit = min(buffer.freeSpace / 2, datagram == nil ? Int.max : Self.largestDatagram / 2)
         var scratch = [UInt8](repeating: 0, count: limit)
         let result = scratch.withUnsafeMutableBytes { raw in
-            Result { () throws(SyscallError) in try Descriptor.read(local, into: raw) }
+            Result { () throws(SyscallError) in try Descriptor.read(local, into: raw, call: calls.read) }
         }
         guard case .done(let count) = try result.get() else { return .wouldBlock }
         if count == 0 {
@@ -99,10 +99,10 @@ extension RelayDirection {
             if let datagram {
                 result = try sendDatagram(from: buffer, socket, peer: datagram)
             } else {
-                result = try socket.write(buffer.readable)
+                result = try socket.write(buffer.readable, call: calls.send)
             }
         } else {
-            result = try Descriptor.write(local, buffer.readable)
+            result = try Descriptor.write(local, buffer.readable, call: calls.write)
         }
         if case .done(let count) = result { buffer.consume(count) }
         return result

@@ -10,7 +10,7 @@ extension RelayDirection {
         guard state == .open, sourceReady, sinkReady else { return 0 }
         let (source, sink) = networkEnd == .source ? (socket.descriptor, local) : (local, socket.descriptor)
         do {
-            switch try Splice.move(from: source, to: sink, count: Self.spliceChunk) {
+            switch try Splice.move(from: source, to: sink, count: Self.spliceChunk, call: calls.splice) {
             case .done(0):
                 sourceEnded()
                 return 0
@@ -40,7 +40,7 @@ extension RelayDirection {
         let (source, sink) = networkEnd == .source ? (socket.descriptor, local) : (local, socket.descriptor)
         if state == .open, sourceReady, !stage.full {
             do {
-                switch try Splice.move(from: source, to: stage.pipe.writeEnd, count: Self.spliceChunk) {
+                switch try Splice.move(from: source, to: stage.pipe.writeEnd, count: Self.spliceChunk, call: calls.splice) {
                 case .done(0):
                     sourceEnded()
                 case .done(let count):
@@ -61,7 +61,7 @@ extension RelayDirection {
         }
         if stage.buffered > 0, sinkReady {
             do {
-                switch try Splice.move(from: stage.pipe.readEnd, to: sink, count: stage.buffered) {
+                switch try Splice.move(from: stage.pipe.readEnd, to: sink, count: stage.buffered, call: calls.splice) {
                 case .done(let count):
                     stage.buffered -= count
                     stage.full = false
@@ -88,7 +88,7 @@ extension RelayDirection {
     private func moveToMemory(_ stage: PipeStage) {
         let buffer = ByteBuffer(capacity: max(Self.memoryCapacity, stage.buffered))
         while stage.buffered > 0 {
-            guard case .done(let count) = try? Descriptor.read(stage.pipe.readEnd, into: buffer.writable), count > 0 else { break }
+            guard case .done(let count) = try? Descriptor.read(stage.pipe.readEnd, into: buffer.writable, call: calls.read), count > 0 else { break }
             buffer.commit(count)
             stage.buffered -= count
         }

@@ -15,12 +15,11 @@ import Glibc
 /// The relay's poll loop sets `sourceReady`/`sinkReady` from poll(2) and
 /// calls `pump`, which moves bytes until a call would block. EAGAIN clears
 /// the matching flag; it is never an error.
-final class RelayDirection {
-    typealias State = DirectionState
+package final class RelayDirection {
+    package typealias State = DirectionState
 
     /// Which end of this direction the network socket is.
-    enum NetworkEnd { case source, sink }
-
+    package enum NetworkEnd: Sendable { case source, sink }
 
     let localName: String
     let networkEnd: NetworkEnd
@@ -42,35 +41,39 @@ final class RelayDirection {
     let datagram: DatagramPeer?
     let crlf: Bool
     let log: SessionLog?
+    /// read(2), write(2), splice(2) and the rest: the real ones but in unit tests.
+    let calls: SystemCalls
 
-    var state: State
-    var staging: Staging
+    package internal(set) var state: State
+    package internal(set) var staging: Staging
     /// `-C`'s conversion, which remembers a CR that ended the last read.
     var lineEndings = RelayLineEndings()
-    var sourceReady = false
-    var sinkReady = false
+    package var sourceReady = false
+    package var sinkReady = false
     /// The source reached end of file.
-    var reachedEnd = false
-    var failure: Failure?
+    package internal(set) var reachedEnd = false
+    package internal(set) var failure: Failure?
     var logFailure: NetcatError?
     /// Bytes written to the sink, for idle timing.
-    var moved = 0
+    package internal(set) var moved = 0
 
     /// Bytes asked of one splice(2) call; the kernel moves what it has.
-    static let spliceChunk = 1 << 20
+    package static let spliceChunk = 1 << 20
     /// Memory staging for streams; datagrams use their maximum size.
-    static let memoryCapacity = 256 << 10
+    package static let memoryCapacity = 256 << 10
     static let datagramCapacity = 65536
     /// The largest UDP payload that fits in IPv4 (65535 - 20 - 8).
     static let largestDatagram = 65507
 
-    init(localName: String, networkEnd: NetworkEnd, local: CInt, localKind: Descriptor.Kind, staging: Staging, state: State,
-         discards: Bool = false, datagram: DatagramPeer? = nil, crlf: Bool = false, log: SessionLog? = nil) {
+    package init(localName: String, networkEnd: NetworkEnd, local: CInt, localKind: Descriptor.Kind, staging: Staging, state: State,
+                 discards: Bool = false, datagram: DatagramPeer? = nil, crlf: Bool = false, log: SessionLog? = nil,
+                 calls: SystemCalls = SystemCalls()) {
         self.localName = localName
         self.networkEnd = networkEnd
         self.local = local
         self.localKind = localKind
-        self.localIsNonBlocking = (try? Descriptor.isNonBlocking(local)) ?? false
+        self.calls = calls
+        self.localIsNonBlocking = (try? Descriptor.isNonBlocking(local, getFlags: calls.statusFlags)) ?? false
         self.staging = staging
         self.state = state
         self.discards = discards
@@ -101,12 +104,12 @@ final class RelayDirection {
     // MARK: What poll should wait for
 
     /// Whether poll should wait for the source to become readable.
-    var wantsSource: Bool {
+    package var wantsSource: Bool {
         state == .open && !sourceReady && hasRoom
     }
 
     /// Whether poll should wait for the sink to become writable.
-    var wantsSink: Bool {
+    package var wantsSink: Bool {
         guard !sinkReady, !discards, state != .closed else { return false }
         switch staging {
         // Splicing straight across needs both ends ready at once.
@@ -117,7 +120,7 @@ final class RelayDirection {
     }
 
     /// Whether a pump would move something without waiting.
-    var canProgress: Bool {
+    package var canProgress: Bool {
         guard state != .closed else { return false }
         switch staging {
         case .direct:
@@ -149,7 +152,7 @@ final class RelayDirection {
     /// Moves bytes until something would block, the direction's state
     /// changes, or `budget` rounds pass (so the other direction gets its turn).
     /// Returns the bytes moved.
-    func pump(_ socket: borrowing Socket, budget: Int = 16) -> Int {
+    package func pump(_ socket: borrowing Socket, budget: Int = 16) -> Int {
         var total = 0
         for _ in 0..<budget {
             guard state != .closed else { break }

@@ -1,7 +1,7 @@
 import SNCSocket
 
 /// Where a relay direction holds bytes between reading and writing them.
-enum Staging {
+package enum Staging {
     /// splice(2) straight from source to sink; one of them is a pipe, so the
     /// kernel moves the bytes and snc holds none.
     case direct
@@ -12,7 +12,7 @@ enum Staging {
     case memory(ByteBuffer)
 
     /// Bytes read but not yet written.
-    var pendingCount: Int {
+    package var pendingCount: Int {
         switch self {
         case .direct: 0
         case .kernelPipe(let stage): stage.buffered
@@ -22,16 +22,16 @@ enum Staging {
 }
 
 /// snc's own pipe for `.kernelPipe` staging, and how much it holds.
-final class PipeStage {
-    let pipe: Pipe
+package final class PipeStage {
+    package let pipe: Pipe
     /// Bytes spliced in and not yet spliced out.
-    var buffered = 0
+    package internal(set) var buffered = 0
     /// Set when splicing in would block although data was waiting: the pipe
     /// has run out of slots (partly filled pages count as whole ones), so the
     /// next step is to drain it, not to wait for the source.
-    var full = false
+    package internal(set) var full = false
 
-    init() throws(SyscallError) {
+    package init() throws(SyscallError) {
         pipe = try Pipe(capacity: 1 << 20)
     }
 }

@@ -5,14 +5,23 @@ import Glibc
 /// snc never closes standard input or output; it only reads, writes and
 /// polls them, so these take a raw descriptor and leave ownership alone.
 package enum Descriptor {
+    /// `read(2)`'s signature; unit tests pass a scripted one as `call`.
+    package typealias ReadCall = (CInt, UnsafeMutableRawPointer?, Int) -> Int
+    /// `write(2)`'s signature; unit tests pass a scripted one as `call`.
+    package typealias WriteCall = (CInt, UnsafeRawPointer?, Int) -> Int
+
     /// Wraps `read(2)`; `.done(0)` is end of file.
-    package static func read(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
-        try retryingNonBlocking("read") { Glibc.read(descriptor, buffer.baseAddress, buffer.count) }
+    package static func read(
+        _ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer, call: ReadCall = Glibc.read
+    ) throws(SyscallError) -> IOResult<Int> {
+        try retryingNonBlocking("read") { call(descriptor, buffer.baseAddress, buffer.count) }
     }
 
     /// Wraps `write(2)`.
-    package static func write(_ descriptor: CInt, _ buffer: UnsafeRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
-        try retryingNonBlocking("write") { Glibc.write(descriptor, buffer.baseAddress, buffer.count) }
+    package static func write(
+        _ descriptor: CInt, _ buffer: UnsafeRawBufferPointer, call: WriteCall = Glibc.write
+    ) throws(SyscallError) -> IOResult<Int> {
+        try retryingNonBlocking("write") { call(descriptor, buffer.baseAddress, buffer.count) }
     }
 
     /// Writes all of `buffer`, waiting with poll(2) whenever the descriptor is full.
@@ -27,8 +36,13 @@ package enum Descriptor {
         }
     }
 
-    package static func isNonBlocking(_ descriptor: CInt) throws(SyscallError) -> Bool {
-        let flags = try retrying("fcntl") { fcntl(descriptor, F_GETFL) }
+    /// `fcntl(fd, F_GETFL)`; unit tests pass a scripted one as `getFlags`.
+    package typealias StatusFlagsCall = (CInt) -> CInt
+
+    package static func isNonBlocking(
+        _ descriptor: CInt, getFlags: StatusFlagsCall = { fcntl($0, F_GETFL) }
+    ) throws(SyscallError) -> Bool {
+        let flags = try retrying("fcntl") { getFlags(descriptor) }
         return flags & O_NONBLOCK != 0
     }
 

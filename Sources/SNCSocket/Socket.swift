@@ -84,9 +84,12 @@ package struct Socket: ~Copyable {
         }
     }
 
+    /// `shutdown(2)`'s signature; unit tests pass a scripted one as `call`.
+    package typealias ShutdownCall = (CInt, CInt) -> CInt
+
     /// Wraps `shutdown(2)`. ENOTCONN (the peer is already gone) is not an error.
-    package func shutdown(_ direction: Direction) throws(SyscallError) {
-        if Glibc.shutdown(descriptor, direction.cValue) == -1 && errno != ENOTCONN {
+    package func shutdown(_ direction: Direction, call: ShutdownCall = Glibc.shutdown) throws(SyscallError) {
+        if call(descriptor, direction.cValue) == -1 && errno != ENOTCONN {
             throw SyscallError("shutdown", code: errno)
         }
     }
@@ -94,13 +97,18 @@ package struct Socket: ~Copyable {
     // MARK: Data
 
     /// Wraps `read(2)`; `.done(0)` is end of stream.
-    package func read(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
-        try Descriptor.read(descriptor, into: buffer)
+    package func read(
+        into buffer: UnsafeMutableRawBufferPointer, call: Descriptor.ReadCall = Glibc.read
+    ) throws(SyscallError) -> IOResult<Int> {
+        try Descriptor.read(descriptor, into: buffer, call: call)
     }
 
+    /// `send(2)`'s signature; unit tests pass a scripted one as `call`.
+    package typealias SendCall = (CInt, UnsafeRawPointer?, Int, CInt) -> Int
+
     /// Wraps `send(2)` with MSG_NOSIGNAL, so a closed peer gives EPIPE rather than SIGPIPE.
-    package func write(_ buffer: UnsafeRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
-        try retryingNonBlocking("send") { Glibc.send(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL)) }
+    package func write(_ buffer: UnsafeRawBufferPointer, call: SendCall = Glibc.send) throws(SyscallError) -> IOResult<Int> {
+        try retryingNonBlocking("send") { call(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL)) }
     }
 
     /// Writes all of `buffer`, waiting for room when the socket is non-blocking.
@@ -115,13 +123,19 @@ package struct Socket: ~Copyable {
         }
     }
 
+    /// `recvfrom(2)`'s signature; unit tests pass a scripted one as `call`.
+    package typealias ReceiveFromCall =
+        (CInt, UnsafeMutableRawPointer?, Int, CInt, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?) -> Int
+
     /// Wraps `recvfrom(2)`: a datagram and its sender.
-    package func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<(count: Int, sender: SocketAddress)> {
+    package func receive(
+        into buffer: UnsafeMutableRawBufferPointer, call: ReceiveFromCall = Glibc.recvfrom
+    ) throws(SyscallError) -> IOResult<(count: Int, sender: SocketAddress)> {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = try withUnsafeMutablePointer(to: &storage) { storagePointer throws(SyscallError) in
             try storagePointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address throws(SyscallError) in
-                try retryingNonBlocking("recvfrom") { recvfrom(descriptor, buffer.baseAddress, buffer.count, 0, address, &length) }
+                try retryingNonBlocking("recvfrom") { call(descriptor, buffer.baseAddress, buffer.count, 0, address, &length) }
             }
         }
         guard case .done(let count) = result else { return .wouldBlock }
@@ -131,10 +145,15 @@ package struct Socket: ~Copyable {
         return .done((count, sender))
     }
 
+    /// `sendto(2)`'s signature; unit tests pass a scripted one as `call`.
+    package typealias SendToCall = (CInt, UnsafeRawPointer?, Int, CInt, UnsafePointer<sockaddr>?, socklen_t) -> Int
+
     /// Wraps `sendto(2)`.
-    package func send(_ buffer: UnsafeRawBufferPointer, to address: SocketAddress) throws(SyscallError) -> IOResult<Int> {
+    package func send(
+        _ buffer: UnsafeRawBufferPointer, to address: SocketAddress, call: SendToCall = Glibc.sendto
+    ) throws(SyscallError) -> IOResult<Int> {
         try retryingNonBlocking("sendto") {
-            address.withSockAddr { Glibc.sendto(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL), $0, $1) }
+            address.withSockAddr { call(descriptor, buffer.baseAddress, buffer.count, CInt(MSG_NOSIGNAL), $0, $1) }
         }
     }
 

@@ -7,10 +7,20 @@ package enum Splice {
     /// Moves up to `count` bytes; `.done(0)` is end of input. Non-blocking on
     /// the pipe side (SPLICE_F_NONBLOCK); EINVAL means this pair of
     /// descriptors cannot be spliced and the caller should fall back to read/write.
-    package static func move(from source: CInt, to target: CInt, count: Int, more: Bool = false) throws(SyscallError) -> IOResult<Int> {
+    package static func move(
+        from source: CInt, to target: CInt, count: Int, more: Bool = false, call: Call = systemCall
+    ) throws(SyscallError) -> IOResult<Int> {
         let flags = snc_splice_f_move | snc_splice_f_nonblock | (more ? snc_splice_f_more : 0)
-        return try retryingNonBlocking("splice") { snc_splice(source, target, count, flags) }
+        return try retryingNonBlocking("splice") { call(source, target, count, flags) }
     }
+
+    /// `splice(2)`'s signature (without the offsets, which snc never uses);
+    /// unit tests pass a scripted one as `call`.
+    package typealias Call = (CInt, CInt, Int, CUnsignedInt) -> Int
+
+    /// The real splice(2), for callers that keep their calls replaceable
+    /// without importing CLinux.
+    package static var systemCall: Call { snc_splice }
 }
 
 /// A pipe with both ends owned; the kernel buffer that splice moves through.
