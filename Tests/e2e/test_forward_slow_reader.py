@@ -7,7 +7,7 @@ import socket
 import time
 
 from conftest import free_port, wait_for_port
-from sshd_fixture import sshd, start_forward  # noqa: F401
+from sshd_fixture import _listening, sshd, start_forward  # noqa: F401
 
 # Sends the file named by argv[2] to each client of port argv[1], then closes.
 FILE_SERVER = r"""
@@ -21,6 +21,30 @@ while True:
     c, _ = s.accept()
     try:
         c.sendall(data)
+    except OSError:
+        pass
+    c.close()
+"""
+
+# Each client of port argv[1]: nothing read for a second, then everything up
+# to its end of stream; the answer is the SHA-256 (hex) of what arrived.
+LATE_READER = r"""
+import hashlib, socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    time.sleep(1.0)
+    digest = hashlib.sha256()
+    try:
+        while True:
+            chunk = c.recv(1 << 20)
+            if not chunk:
+                break
+            digest.update(chunk)
+        c.sendall(digest.hexdigest().encode())
     except OSError:
         pass
     c.close()
@@ -63,3 +87,34 @@ def test_download_to_a_client_that_starts_reading_late_does_not_stall(snc, sshd,
         digest, ended = receive_after_pause(local, pause=1.0, timeout=20)
         assert ended, "the download stalled: no end of stream within 20 s"
         assert digest == hashlib.sha256(data).hexdigest()
+
+
+def test_remote_forward_to_a_target_that_starts_reading_late_does_not_stall(snc, sshd, procs, tmp_path):
+    target = free_port()
+    procs.start(["python3", "-c", LATE_READER, target])
+    wait_for_port(target)
+    remote = free_port()
+    proc = procs.start([snc, "forward", "-F", sshd.config(tmp_path), "-o", "ServerAliveInterval=0", "-N",
+                        "-R", f"{remote}:127.0.0.1:{target}", "testhost"])
+    deadline = time.monotonic() + 15
+    while not _listening(remote):
+        assert proc.poll() is None, f"snc forward exited {proc.returncode}: {proc.stderr.read().decode()}"
+        assert time.monotonic() < deadline, "the server did not listen for the remote forward"
+        time.sleep(0.05)
+    data = os.urandom(48 << 20)
+    for _ in range(2):
+        with socket.create_connection(("127.0.0.1", remote), timeout=10) as sock:
+            # Bytes arriving over the channel pile up in snc while the target waits.
+            sock.settimeout(20)
+            try:
+                sock.sendall(data)
+                sock.shutdown(socket.SHUT_WR)
+                answer = b""
+                while len(answer) < 64:
+                    chunk = sock.recv(64 - len(answer))
+                    if not chunk:
+                        break
+                    answer += chunk
+            except socket.timeout:
+                raise AssertionError("the upload through -R stalled: no progress for 20 s") from None
+        assert answer.decode() == hashlib.sha256(data).hexdigest()
