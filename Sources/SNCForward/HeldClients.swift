@@ -27,19 +27,21 @@ final class HeldClients {
     /// Accepts and holds clients until `deadline`, resetting those whose
     /// own time runs out meanwhile.
     func hold(on listeners: [TunnelListener], until deadline: Deadline) {
+        var descriptors = PollSet()
         while !deadline.hasPassed {
             expire()
             let accepting = held.count < policy.maximumHeldClients
-            var entries = listeners.map { pollfd(fd: accepting ? $0.descriptor : -1, events: Int16(POLLIN), revents: 0) }
+            descriptors.removeAll()
+            let slots = descriptors.add(contentsOf: listeners.lazy.map { $0.descriptor }, waitingFor: .readable, if: accepting)
             let timeout = Deadline.pollTimeout(deadline, held.first?.deadline)
             do {
-                _ = try Poll.wait(&entries, timeoutMilliseconds: timeout)
+                _ = try descriptors.wait(timeoutMilliseconds: timeout)
             } catch {
                 // poll(2) failing on our own descriptors: sleep the wait out instead of spinning.
                 _ = Glibc.usleep(UInt32(clamping: Int(max(timeout, 0)) * 1000))
                 continue
             }
-            for (listener, entry) in zip(listeners, entries) where entry.revents != 0 {
+            for (listener, slot) in zip(listeners, slots) where !descriptors.reported(slot).isEmpty {
                 accept(from: listener)
             }
         }

@@ -52,10 +52,6 @@ struct LocalEndpoint: ~Copyable {
         if kind == .socket { _ = Glibc.close(readDescriptor) }
     }
 
-    /// Whether reading and writing go through different descriptors, each
-    /// polled for its own direction.
-    var pollsSeparately: Bool { readDescriptor != writeDescriptor }
-
     /// Wraps `read(2)`; `.done(0)` is end of stream.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(SyscallError) -> IOResult<Int> {
         try Descriptor.read(readDescriptor, into: buffer)

@@ -41,6 +41,9 @@ final class TunnelConnection {
     /// poll(2) said the local endpoint is readable / writable.
     var localReadable = true
     var localWritable = true
+    /// Where the local endpoint sits in the worker's poll set this round;
+    /// nil until the worker first polls it.
+    var pollSlots: PollSet.EndpointSlots?
     /// `bytesReceived` when a channel read last found nothing: reading
     /// again is pointless until the server has sent more.
     var readIdleAt: UInt64 = .max

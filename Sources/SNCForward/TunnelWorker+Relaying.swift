@@ -32,7 +32,12 @@ extension TunnelWorker {
                     log.debug("channel \(connection.id): local EOF, sent EOF")
                 }
             }
-            // Channel → buffer → local.
+            // Channel → buffer → local. Room first: bytes waiting in libssh2
+            // for this channel do not make the socket readable again, so once
+            // the buffer is emptied here the loop below must fetch them now,
+            // or the tunnel sleeps in poll(2) while they wait (for ever when
+            // the server's window is used up).
+            if !connection.toLocal.isEmpty && connection.localWritable { try writeLocal(connection) }
             while connection.toLocalState == .open && connection.toLocal.hasSpace
                 && (connection.readIdleAt != session.bytesReceived || socketReadable) {
                 let space = connection.toLocal.writable
@@ -66,7 +71,6 @@ extension TunnelWorker {
                     try writeLocal(connection)
                 }
             }
-            if !connection.toLocal.isEmpty && connection.localWritable { try writeLocal(connection) }
             if connection.toLocalState == .draining && connection.toLocal.isEmpty {
                 connection.local.finishWriting()
                 connection.toLocalState = .closed

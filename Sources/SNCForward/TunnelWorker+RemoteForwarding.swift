@@ -29,9 +29,8 @@ extension TunnelWorker {
                 }
                 do { try session.flushOutbound() } catch { throw lost(error) }
                 if deadline.hasPassed { throw .remoteForwardFailed(port: spec.port, reason: "no answer from the server") }
-                var entry = [pollfd(fd: link.descriptor, events: session.pollEvents, revents: 0)]
                 do {
-                    _ = try Poll.wait(&entry, timeoutMilliseconds: min(deadline.remainingMilliseconds, 1000))
+                    try Poll.wait(for: link.descriptor, PollEvents(rawValue: session.pollEvents), timeoutMilliseconds: min(deadline.remainingMilliseconds, 1000))
                 } catch {
                     throw .system(error)
                 }

@@ -1,6 +1,5 @@
 import SNCSSH
 import SNCSocket
-import Glibc
 
 /// The poll loop for one SSH session. It owns the session, every channel on
 /// it and every local connection assigned to it, on one thread (libssh2 has
@@ -42,6 +41,8 @@ final class TunnelWorker {
     /// poll while this is active (or until a connection of ours closes), so a
     /// readable listener that cannot be accepted does not spin the loop.
     var acceptBackoff = AcceptBackoff()
+    /// The descriptors of the current round's poll(2), kept between rounds for their storage.
+    private var pollSet = PollSet()
 
     init(link: SSHLink, settings: TunnelSettings, log: ForwardLog, hostName: String, listeners: [TunnelListener], stop: StopSignal) throws(ForwardError) {
         guard let session = link.session else { throw .connectionLost(host: hostName, reason: "no session") }
@@ -112,42 +113,21 @@ final class TunnelWorker {
 
     // MARK: The loop
 
-    /// Where one connection's local descriptors sit in the poll set.
-    private struct PollSlots {
-        let read: Int
-        let write: Int
-    }
-
     private func loopOnce(timeoutMilliseconds: Int32? = nil) throws(ForwardError) {
         if needsPump { try pump() }
-        var entries: [pollfd] = []
-        entries.reserveCapacity(2 + listeners.count + connections.count)
-        entries.append(pollfd(fd: link.descriptor, events: session.pollEvents, revents: 0))
-        entries.append(pollfd(fd: mailbox.wakeDescriptor, events: Int16(POLLIN), revents: 0))
-        let listenerBase = entries.count
+        // Rebuilt every round in the same storage: no allocation per wake-up.
+        pollSet.removeAll()
+        let sessionSlot = pollSet.add(link.descriptor, waitingFor: PollEvents(rawValue: session.pollEvents))
+        let wakeSlot = pollSet.add(mailbox.wakeDescriptor, waitingFor: .readable)
         // Read once, so the poll set and the timeout agree on whether it is paused.
         let acceptWait = acceptBackoff.remainingMilliseconds
         let accepting = acceptWait < 0
-        for listener in listeners {
-            entries.append(pollfd(fd: accepting ? listener.descriptor : -1, events: Int16(POLLIN), revents: 0))
-        }
-        var slots: [PollSlots] = []
-        slots.reserveCapacity(connections.count)
+        let listenerSlots = pollSet.add(contentsOf: listeners.lazy.map { $0.descriptor }, waitingFor: .readable, if: accepting)
         for connection in connections {
-            let wantsRead = wantsLocalRead(connection) || connection.isReadingHandshake
-            let wantsWrite = !connection.toLocal.isEmpty || connection.isConnectingLocally
-            if connection.local.pollsSeparately {
-                // stdin and stdout: poll each for its own direction.
-                slots.append(PollSlots(read: entries.count, write: entries.count + 1))
-                entries.append(pollfd(fd: wantsRead ? connection.local.readDescriptor : -1, events: Int16(POLLIN), revents: 0))
-                entries.append(pollfd(fd: wantsWrite ? connection.local.writeDescriptor : -1, events: Int16(POLLOUT), revents: 0))
-            } else {
-                var events: Int16 = 0
-                if wantsRead { events |= Int16(POLLIN) }
-                if wantsWrite { events |= Int16(POLLOUT) }
-                slots.append(PollSlots(read: entries.count, write: entries.count))
-                entries.append(pollfd(fd: events == 0 ? -1 : connection.local.readDescriptor, events: events, revents: 0))
-            }
+            // stdin and stdout are polled each for its own direction, a socket once for both.
+            connection.pollSlots = pollSet.add(
+                reading: connection.local.readDescriptor, if: wantsLocalRead(connection) || connection.isReadingHandshake,
+                writing: connection.local.writeDescriptor, if: !connection.toLocal.isEmpty || connection.isConnectingLocally)
         }
         var timeout: Int32 = timeoutMilliseconds ?? -1
         if settings.serverAliveInterval > 0 { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
@@ -157,36 +137,38 @@ final class TunnelWorker {
             timeout = timeout < 0 ? wait : min(timeout, wait)
         }
         do {
-            _ = try Poll.wait(&entries, timeoutMilliseconds: timeout)
+            _ = try pollSet.wait(timeoutMilliseconds: timeout)
         } catch {
             throw .system(error)
         }
 
-        let sshEvents = entries[0].revents
+        let sshReadable = pollSet.isReady(sessionSlot, for: .readable)
+        let sshWritable = pollSet.reported(sessionSlot).contains(.writable)
         let receivedBefore = session.bytesReceived
         // Note readiness for the connections that were polled, before new ones are added.
-        for (connection, slot) in zip(connections, slots) {
-            if entries[slot.read].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { connection.localReadable = true }
-            if entries[slot.write].revents & Int16(POLLOUT | POLLHUP | POLLERR) != 0 { connection.localWritable = true }
+        for connection in connections {
+            guard let slots = connection.pollSlots else { continue }
+            if pollSet.isReadable(slots) { connection.localReadable = true }
+            if pollSet.isWritable(slots) { connection.localWritable = true }
         }
-        if entries[1].revents != 0 { adoptHandoffs() }
-        for (index, listener) in listeners.enumerated() where entries[listenerBase + index].revents != 0 {
+        if !pollSet.reported(wakeSlot).isEmpty { adoptHandoffs() }
+        for (listener, slot) in zip(listeners, listenerSlots) where !pollSet.reported(slot).isEmpty {
             if acceptBackoff.isActive { break }
             accept(from: listener)
         }
-        if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+        if sshReadable {
             socketReadable = true
             // The open in flight and the channels being closed wait for replies.
             openAttemptedAt = .max
             closingAttemptedAt = .max
         }
-        if sshEvents & Int16(POLLOUT) != 0 {
+        if sshWritable {
             do { try session.flushOutbound() } catch { throw lost(error) }
         }
         try checkLiveness()
         expireSetups()
         try pump()
-        if sshEvents & Int16(POLLIN | POLLHUP | POLLERR) != 0 && session.bytesReceived == receivedBefore {
+        if sshReadable && session.bytesReceived == receivedBefore {
             try checkTransportEnded()
         }
     }

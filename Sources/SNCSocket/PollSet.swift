@@ -28,6 +28,32 @@ package struct PollSet {
         return entries.count - 1
     }
 
+    /// Adds each of `descriptors` in order, all waiting for `events` (or all
+    /// left out, as with `add`); the range holds their slots, in the same order.
+    @discardableResult
+    package mutating func add(contentsOf descriptors: some Sequence<CInt>, waitingFor events: PollEvents, if wanted: Bool = true) -> Range<Int> {
+        let first = entries.count
+        for descriptor in descriptors { add(descriptor, waitingFor: events, if: wanted) }
+        return first..<entries.count
+    }
+
+    /// Adds an endpoint that reads from `input` and writes to `output`. One
+    /// descriptor doing both (a socket) takes one slot waiting for both
+    /// directions; two descriptors (stdin and stdout) take a slot each, so
+    /// that each is asked only about its own direction.
+    @discardableResult
+    package mutating func add(reading input: CInt, if wantsRead: Bool, writing output: CInt, if wantsWrite: Bool) -> EndpointSlots {
+        guard input == output else {
+            let read = add(input, waitingFor: .readable, if: wantsRead)
+            return EndpointSlots(read: read, write: add(output, waitingFor: .writable, if: wantsWrite))
+        }
+        var events: PollEvents = []
+        if wantsRead { events.insert(.readable) }
+        if wantsWrite { events.insert(.writable) }
+        let slot = add(input, waitingFor: events)
+        return EndpointSlots(read: slot, write: slot)
+    }
+
     /// Wraps `poll(2)` through `Poll.wait`: the number of ready descriptors,
     /// 0 on timeout or EINTR.
     package mutating func wait(timeoutMilliseconds: Int32) throws(SyscallError) -> Int {
@@ -42,5 +68,15 @@ package struct PollSet {
     /// Whether the slot at `index` is ready for any of `events`, a hang-up counting as ready.
     package func isReady(_ index: Int, for events: PollEvents) -> Bool {
         !reported(index).isDisjoint(with: events.union(.hangUp))
+    }
+
+    /// Whether the endpoint's read side is readable (or hung up) after the last `wait`.
+    package func isReadable(_ endpoint: EndpointSlots) -> Bool {
+        isReady(endpoint.read, for: .readable)
+    }
+
+    /// Whether the endpoint's write side is writable (or hung up) after the last `wait`.
+    package func isWritable(_ endpoint: EndpointSlots) -> Bool {
+        isReady(endpoint.write, for: .writable)
     }
 }
