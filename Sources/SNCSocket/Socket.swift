@@ -89,9 +89,9 @@ package struct Socket: ~Copyable {
 
     /// Wraps `shutdown(2)`. ENOTCONN (the peer is already gone) is not an error.
     package func shutdown(_ direction: Direction, call: ShutdownCall = Glibc.shutdown) throws(SyscallError) {
-        if call(descriptor, direction.cValue) == -1 && errno != ENOTCONN {
-            throw SyscallError("shutdown", code: errno)
-        }
+        guard call(descriptor, direction.cValue) == -1 else { return }
+        let code = errno
+        if code != ENOTCONN { throw SyscallError("shutdown", code: code) }
     }
 
     // MARK: Data

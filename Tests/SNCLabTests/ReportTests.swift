@@ -157,12 +157,12 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(ReportText.tableFooter(stopped).contains(line))
     }
 
-    @Test func jsonHasSnakeCaseKeys() throws {
-        let json = try ReportJSON.encode(report([level(10, [record(at: 1, .reset)])]))
+    @Test func jsonHasSnakeCaseKeys() {
+        let json = ReportJSON.encode(report([level(10, [record(at: 1, .reset)])]))
         #expect(json.contains("\"first_trouble_concurrency\""))
         #expect(json.contains("\"connections_per_second\""))
         #expect(json.contains("\"io_graph\""))
-        let clean = try ReportJSON.encode(report([level(10, [record(at: 1)])]))
+        let clean = ReportJSON.encode(report([level(10, [record(at: 1)])]))
         #expect(clean.contains("\"first_trouble_concurrency\" : null"))
     }
 }
