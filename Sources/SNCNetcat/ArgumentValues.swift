@@ -1,10 +1,18 @@
 import SNCSocket
 
 /// Parsers for the values nc's options take, failing with nc's own wording
-/// ("port number too small: 0", "timeout invalid: abc").
+/// ("port number too small: 0", "max-conns invalid: 0"). Durations are
+/// parsed by the command line into `TimeSpan`s; their rules are here.
 package enum ArgumentValues {
     /// The largest number of seconds a timer takes: nc's INT_MAX/1000 milliseconds bound.
     package static let maximumSeconds = Double(Int32.max / 1000)
+
+    /// `-w` and `--idle-timeout`: more than 0 (nc refuses `-w 0`), at most `maximumSeconds`.
+    package static let timeoutRule = TimeSpanRule(allowsZero: false, longestSeconds: maximumSeconds)
+
+    /// `-q`: 0 quits as soon as stdin is sent; at most `maximumSeconds`
+    /// (a negative value is `QuitTimer.waitForPeer`, never checked here).
+    package static let quitTimerRule = TimeSpanRule(allowsZero: true, longestSeconds: maximumSeconds)
 
     /// A port: a number from 1 to 65535, or a service name from /etc/services
     /// ("http") unless `numeric` (nc's `-n` forbids service lookups too).
@@ -37,18 +45,6 @@ package enum ArgumentValues {
         let single = try port(text, transport: transport, numeric: numeric)
         guard let range = PortRange(String(single.number)) else { throw NetcatUsageError("port number invalid: \(text)") }
         return range
-    }
-
-    /// A number of seconds (fractions allowed) for `-w`, `-q` and `--idle-timeout`.
-    /// `allowNegative` is for `-q`, where a negative value means "never quit".
-    /// `what` names the value in the error, as nc: "timeout invalid: abc".
-    package static func seconds(_ text: String, what: String, allowZero: Bool = false, allowNegative: Bool = false) throws(NetcatUsageError) -> Double {
-        guard let value = Double(text), value.isFinite, value <= maximumSeconds else {
-            throw NetcatUsageError("\(what) invalid: \(text)")
-        }
-        if value < 0 && !allowNegative { throw NetcatUsageError("\(what) invalid: \(text)") }
-        if value == 0 && !allowZero { throw NetcatUsageError("\(what) invalid: \(text)") }
-        return value
     }
 
     /// A positive count such as `--max-conns`.

@@ -129,7 +129,7 @@ struct ConnectCommand: ParsableCommand {
         options.network = network
         options.scan = scan
         options.session = try netcat.sessionOptions()
-        options.connectTimeout = try netcat.connectTimeout()
+        options.connectTimeout = netcat.connectTimeout
         options.sourceAddress = sourceAddress
         options.proxy = try proxySpec()
         if let sourcePort {

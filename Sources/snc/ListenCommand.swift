@@ -176,7 +176,7 @@ struct ListenCommand: ParsableCommand {
         }
         for path in denyFiles { access.denied += try AccessRule.parse(file: path, option: "--denyfile", numeric: network.numeric) }
         options.access = access
-        options.tls = try tls.serverOptions(timeout: try netcat.connectTimeout())
+        options.tls = try tls.serverOptions(timeout: netcat.connectTimeout)
         if options.tls != nil {
             try TLSArguments.checkCompatible(network: network, unix: netcat.unixSocket, session: options.session)
         }

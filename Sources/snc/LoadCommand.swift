@@ -33,11 +33,11 @@ struct LoadCommand: ParsableCommand {
     @Option(name: [.customShort("n"), .long], help: "Connections to make in all (per level with --sweep; default max(1000, 2 x clients)).")
     var connections: Int?
 
-    @Option(help: ArgumentHelp("Run for this long instead of a number of connections (per level with --sweep).", valueName: "secs"))
-    var duration: Double?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run for this long instead of a number of connections (per level with --sweep).", valueName: "secs"))
+    var duration: TimeSpan?
 
-    @Option(name: .customLong("level-duration"), help: ArgumentHelp("Keep starting clients until each level has run this long, so its IO graph panel fills (default 2 without -n; 0: stop at -n).", valueName: "secs"))
-    var levelDuration: Double?
+    @Option(name: .customLong("level-duration"), parsing: .unconditional, help: ArgumentHelp("Keep starting clients until each level has run this long, so its IO graph panel fills (default 2 without -n; 0: stop at -n).", valueName: "secs"))
+    var levelDuration: TimeSpan?
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Run each level N times; report the median and range (default 1).", valueName: "n"))
     var repeats: Int = 1
@@ -54,8 +54,8 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("threads: a thread per client; epoll: one epoll loop per core.", valueName: "threads|epoll"))
     var engine: LoadConfiguration.Engine = .epoll
 
-    @Option(help: ArgumentHelp("Longest wait to connect, and for each reply (intro, receipt).", valueName: "secs"))
-    var timeout: Double = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("Longest wait to connect, and for each reply (intro, receipt).", valueName: "secs"))
+    var timeout: TimeSpan = .seconds(10)
 
     @Option(help: ArgumentHelp("Run each concurrency level in turn and print one table row per level.", valueName: "10,20,50,..."))
     var sweep: SweepLevels?
@@ -99,31 +99,22 @@ struct LoadCommand: ParsableCommand {
             if host == nil { throw ValidationError("missing HOST and PORT (or --isolated)") }
             if port == nil { throw ValidationError("missing PORT") }
         }
-        let longest = Seconds.format(TimeLimit.longestSeconds)
         if let concurrency, !(1...LoadLevel.maxConcurrency).contains(concurrency) {
             throw ValidationError("--concurrency must be 1 to \(LoadLevel.maxConcurrency)")
         }
         if let connections, !(1...LoadLevel.maxConnections).contains(connections) {
             throw ValidationError("--connections must be 1 to \(LoadLevel.maxConnections)")
         }
-        if let duration, !(duration > 0 && duration <= TimeLimit.longestSeconds) {
-            throw ValidationError("--duration must be more than 0 and at most \(longest) seconds (a year)")
-        }
+        try TimeSpanRule.labMoreThanZero.check(duration, option: "--duration")
         if connections != nil && duration != nil { throw ValidationError("give either --connections or --duration, not both") }
-        if let levelDuration {
-            guard levelDuration >= 0, levelDuration <= TimeLimit.longestSeconds else {
-                throw ValidationError("--level-duration must be 0 to \(longest) seconds (a year)")
-            }
-            if duration != nil { throw ValidationError("give either --duration or --level-duration, not both") }
-        }
+        try TimeSpanRule.labAllowingZero.check(levelDuration, option: "--level-duration")
+        if levelDuration != nil && duration != nil { throw ValidationError("give either --duration or --level-duration, not both") }
         guard (1...1000).contains(repeats) else { throw ValidationError("--repeat must be 1 to 1000") }
         if messageSize != nil && message != nil { throw ValidationError("give either --message-size or --message, not both") }
         if let messageSize, messageSize.bytes > 1 << 30 {
             throw ValidationError("invalid --message-size: \(messageSize.typed) (0 to 1G)")
         }
-        guard timeout > 0, timeout <= TimeLimit.longestSeconds else {
-            throw ValidationError("--timeout must be more than 0 and at most \(longest) seconds (a year)")
-        }
+        try TimeSpanRule.labMoreThanZero.check(timeout, option: "--timeout")
         if let sweep {
             guard sweep.levels.allSatisfy({ $0 <= LoadLevel.maxConcurrency }) else {
                 throw ValidationError("invalid --sweep: \(sweep.levels.map(String.init).joined(separator: ",")) (each level 1 to \(LoadLevel.maxConcurrency))")
@@ -249,7 +240,7 @@ struct LoadCommand: ParsableCommand {
             targetName: target.description,
             engine: engine,
             message: loadMessage,
-            timeout: timeout,
+            timeout: timeout.seconds,
             sources: sources
         )
         configuration.rate = rate
@@ -324,9 +315,9 @@ struct LoadCommand: ParsableCommand {
     /// level also runs at least --level-duration (default 2 s, 20 intervals).
     func levels() -> [LoadLevel] {
         let concurrencies = sweep?.levels ?? [concurrency ?? 10]
-        let minimum = levelDuration ?? (connections == nil && duration == nil ? LoadLevel.defaultMinimumSeconds : 0)
+        let minimum = levelDuration?.seconds ?? (connections == nil && duration == nil ? LoadLevel.defaultMinimumSeconds : 0)
         return concurrencies.map { clients in
-            let budget: LoadConfiguration.Budget = duration.map { .duration($0) }
+            let budget: LoadConfiguration.Budget = duration.map { .duration($0.seconds) }
                 ?? .connections(connections ?? LoadLevel.defaultConnections(concurrency: clients))
             return LoadLevel(concurrency: clients, budget: budget, minimumSeconds: minimum)
         }

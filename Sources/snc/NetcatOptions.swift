@@ -30,13 +30,13 @@ struct NetcatOptions: ParsableArguments {
         "Give up a connection attempt after SECS seconds, and end a connection idle for SECS seconds.",
         discussion: "As nc: waiting for a client (listen) is not limited; an idle timeout ends quietly with status 0.",
         valueName: "secs"))
-    var timeout: String?
+    var timeout: TimeSpan?
 
     @Option(name: .customShort("q"), parsing: .unconditional, help: ArgumentHelp(
         "After stdin ends, quit SECS seconds later (0: as soon as stdin is sent), whether or not the peer has closed.",
         discussion: "A negative value waits for the peer (the default), as Debian's nc.",
         valueName: "secs"))
-    var quitAfter: String?
+    var quitAfter: QuitTimer?
 
     @Flag(name: .customShort("d"), help: "Do not read stdin.")
     var noInput = false
@@ -65,9 +65,9 @@ struct NetcatOptions: ParsableArguments {
         "Also write all data sent and received to FILE as a hex dump, in ncat's format.", valueName: "file"))
     var hexDumpLog: String?
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp(
         "End a connection idle for SECS seconds, as a failure (status 1), as ncat's -i.", valueName: "secs"))
-    var idleTimeout: String?
+    var idleTimeout: TimeSpan?
 
     @Option(name: [.customShort("e"), .customLong("exec")], parsing: .unconditional, help: ArgumentHelp(
         "Run PROGRAM for the connection, the socket as its stdin and stdout (ncat -e).",
@@ -89,6 +89,13 @@ struct NetcatOptions: ParsableArguments {
     var verify = false
 
     var transport: Transport { udp ? .udp : .tcp }
+
+    /// The durations' ranges (their form was checked when they were parsed).
+    func validate() throws {
+        try ArgumentValues.timeoutRule.check(timeout, option: "-w")
+        try ArgumentValues.timeoutRule.check(idleTimeout, option: "--idle-timeout")
+        if case .after(let span) = quitAfter { try ArgumentValues.quitTimerRule.check(span, option: "-q") }
+    }
 
     /// -4/-6/-u/-n, checked.
     func networkOptions() throws(NetcatUsageError) -> NetworkOptions {
@@ -116,15 +123,12 @@ struct NetcatOptions: ParsableArguments {
         session.hexDumpLog = hexDumpLog
         session.verifies = verify
         session.program = try program()
-        if let quitAfter {
-            let seconds = try ArgumentValues.seconds(quitAfter, what: "quit timer", allowZero: true, allowNegative: true)
-            session.quitAfterInputEnds = seconds < 0 ? nil : seconds
-        }
+        session.quitAfterInputEnds = quitAfter?.seconds
         if let idleTimeout {
-            session.idleTimeout = try ArgumentValues.seconds(idleTimeout, what: "idle timeout")
+            session.idleTimeout = idleTimeout.seconds
             session.idleTimeoutFails = true
         } else if let timeout {
-            session.idleTimeout = try ArgumentValues.seconds(timeout, what: "timeout")
+            session.idleTimeout = timeout.seconds
         }
         return session
     }
@@ -163,10 +167,8 @@ struct NetcatOptions: ParsableArguments {
         }
     }
 
-    /// `-w` as a connect timeout.
-    func connectTimeout() throws(NetcatUsageError) -> Double? {
-        try timeout.map { text throws(NetcatUsageError) in try ArgumentValues.seconds(text, what: "timeout") }
-    }
+    /// `-w` as a connect timeout, in seconds.
+    var connectTimeout: Double? { timeout?.seconds }
 
     /// How `-v` lines and warnings reach stderr.
     var reporter: Reporter {

@@ -34,14 +34,15 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-message"), help: ArgumentHelp("Longest message accepted (K/M/G suffixes).", valueName: "bytes"))
     var maxMessage = ByteCount(bytes: ServeConfiguration.defaultMaxMessage)
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Close a client that sends no byte for this long (0: never).", valueName: "secs"))
-    var idleTimeout: Double = 30
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: ArgumentHelp("Close a client that sends no byte for this long (0: never).", valueName: "secs"))
+    var idleTimeout: TimeSpan = .seconds(30)
 
-    @Option(name: .customLong("message-timeout"), help: ArgumentHelp("Close a client whose whole message has not arrived this long after it connected, however it trickles (0: never).", valueName: "secs"))
-    var messageTimeout: Double = ServeConfiguration.defaultMessageTimeout
+    @Option(name: .customLong("message-timeout"), parsing: .unconditional, help: ArgumentHelp("Close a client whose whole message has not arrived this long after it connected, however it trickles (0: never).", valueName: "secs"))
+    // A constant of 60 s: the fallback is never taken.
+    var messageTimeout: TimeSpan = TimeSpan(seconds: ServeConfiguration.defaultMessageTimeout) ?? .seconds(60)
 
-    @Option(help: ArgumentHelp("After SIGINT/SIGTERM, wait this long for in-flight clients.", valueName: "secs"))
-    var grace: Double = 10
+    @Option(parsing: .unconditional, help: ArgumentHelp("After SIGINT/SIGTERM, wait this long for in-flight clients.", valueName: "secs"))
+    var grace: TimeSpan = .seconds(10)
 
     @Option(name: .customLong("message-end"), help: ArgumentHelp("eof: a message ends when the client half-closes; line: at its first newline (default eof).", valueName: "eof|line"))
     var messageEnd: MessageEnd = .eof
@@ -58,14 +59,9 @@ struct ServeCommand: ParsableCommand {
         }
         guard backlog > 0 else { throw ValidationError("--backlog must be at least 1") }
         if let maxClients, maxClients < 1 { throw ValidationError("--max-clients must be at least 1") }
-        let longest = Seconds.format(TimeLimit.longestSeconds)
-        guard idleTimeout >= 0, idleTimeout <= TimeLimit.longestSeconds else {
-            throw ValidationError("--idle-timeout must be 0 to \(longest) seconds (a year)")
-        }
-        guard messageTimeout >= 0, messageTimeout <= TimeLimit.longestSeconds else {
-            throw ValidationError("--message-timeout must be 0 to \(longest) seconds (a year)")
-        }
-        guard grace >= 0, grace <= TimeLimit.longestSeconds else { throw ValidationError("--grace must be 0 to \(longest) seconds (a year)") }
+        try TimeSpanRule.labAllowingZero.check(idleTimeout, option: "--idle-timeout")
+        try TimeSpanRule.labAllowingZero.check(messageTimeout, option: "--message-timeout")
+        try TimeSpanRule.labAllowingZero.check(grace, option: "--grace")
     }
 
     /// 0 to 65535 or a service name; 0 asks the kernel for a free port.
@@ -83,10 +79,10 @@ struct ServeCommand: ParsableCommand {
         settings.backlog = backlog
         settings.maxClients = maxClients
         settings.maxMessage = maxMessage.bytes
-        settings.idleTimeout = idleTimeout > 0 ? idleTimeout : nil
-        settings.messageTimeout = messageTimeout > 0 ? messageTimeout : nil
+        settings.idleTimeout = idleTimeout.isZero ? nil : idleTimeout.seconds
+        settings.messageTimeout = messageTimeout.isZero ? nil : messageTimeout.seconds
         settings.quiet = quiet
-        settings.grace = grace
+        settings.grace = grace.seconds
         settings.messageEnd = messageEnd
         if let intro {
             settings.intro = ServeConfiguration.introLine(try Self.introText(intro))

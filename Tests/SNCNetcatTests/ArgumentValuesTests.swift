@@ -36,14 +36,26 @@ import SNCSocket
         #expect(throws: NetcatUsageError("port number invalid: 20-")) { try ArgumentValues.portRange("20-") }
     }
 
-    @Test func secondsFollowNcsRules() throws {
-        #expect(try ArgumentValues.seconds("2.5", what: "timeout") == 2.5)
-        #expect(throws: NetcatUsageError("timeout invalid: abc")) { try ArgumentValues.seconds("abc", what: "timeout") }
-        #expect(throws: NetcatUsageError("timeout invalid: 0")) { try ArgumentValues.seconds("0", what: "timeout") }
-        #expect(throws: NetcatUsageError("timeout invalid: inf")) { try ArgumentValues.seconds("inf", what: "timeout") }
-        #expect(throws: NetcatUsageError("timeout invalid: 1e300")) { try ArgumentValues.seconds("1e300", what: "timeout") }
-        #expect(try ArgumentValues.seconds("-1", what: "quit timer", allowZero: true, allowNegative: true) == -1)
-        #expect(try ArgumentValues.seconds("0", what: "quit timer", allowZero: true, allowNegative: true) == 0)
+    @Test func quitTimerTakesDurationsAndNegativeNumbersForWaitingForThePeer() throws {
+        #expect(QuitTimer("0") == .after(.zero))
+        #expect(QuitTimer("2.5")?.seconds == 2.5)
+        #expect(QuitTimer("-1") == .waitForPeer)
+        #expect(QuitTimer("-1")?.seconds == nil)
+        #expect(QuitTimer("-0.5") == .waitForPeer)
+        #expect(QuitTimer("-1e300") == .waitForPeer)
+        #expect(QuitTimer("-99999999999999999999") == .waitForPeer)
+        for garbage in ["soon", "", "nan", "-nan", "inf", "-inf", "1s", "-1s"] {
+            #expect(QuitTimer(garbage) == nil, "\(garbage)")
+        }
+    }
+
+    @Test func netcatTimersFollowNcsRange() throws {
+        #expect(ArgumentValues.timeoutRule.refusal(of: try #require(TimeSpan("2.5")), option: "-w") == nil)
+        #expect(ArgumentValues.timeoutRule.refusal(of: .zero, option: "-w") == "-w must be more than 0 and at most 2147483 seconds")
+        #expect(ArgumentValues.timeoutRule.refusal(of: try #require(TimeSpan("1e300")), option: "--idle-timeout")
+                == "--idle-timeout must be more than 0 and at most 2147483 seconds")
+        #expect(ArgumentValues.quitTimerRule.refusal(of: .zero, option: "-q") == nil)
+        #expect(ArgumentValues.quitTimerRule.refusal(of: try #require(TimeSpan("2147484")), option: "-q") == "-q must be 0 to 2147483 seconds")
     }
 
     @Test func countsArePositive() throws {

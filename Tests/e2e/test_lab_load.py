@@ -330,6 +330,17 @@ def test_usage_errors_exit_64(snc, args, words):
     assert result.stderr.count(b"\n") == 1, result.stderr
 
 
+@pytest.mark.parametrize("option, value", [
+    ("--timeout", "nan"), ("--timeout", "-1"), ("--timeout", "abc"), ("--duration", "inf"),
+    ("--duration", "-2"), ("--level-duration", "-0.5"), ("--level-duration", "nan"),
+])
+def test_bad_durations_are_refused_by_the_parser_naming_option_and_value(snc, option, value):
+    """NaN, infinities and negative numbers fail in the parser: "-1" is a value, not a missing one."""
+    result = run([snc, "load", "127.0.0.1", "5555", option, value], timeout=10)
+    assert result.returncode == 64
+    assert result.stderr.decode() == f"snc: the value '{value}' is invalid for '{option} <secs>' (see 'snc load --help')\n"
+
+
 def test_running_out_of_ports_is_said_in_words_and_source_spreads_clients(snc, tmp_path):
     """In a private network namespace with 200 ephemeral ports and no TIME_WAIT
     reuse, clients run out of ports (EADDRNOTAVAIL); --source fixes it."""

@@ -369,6 +369,17 @@ def test_usage_errors_exit_64(snc, args, words):
     assert result.stderr.count(b"\n") == 1, result.stderr
 
 
+@pytest.mark.parametrize("option, value", [
+    ("--grace", "inf"), ("--grace", "-1"), ("--idle-timeout", "nan"), ("--idle-timeout", "-1"),
+    ("--message-timeout", "-inf"), ("--message-timeout", "30s"),
+])
+def test_bad_durations_are_refused_by_the_parser_naming_option_and_value(snc, option, value):
+    """NaN, infinities and negative numbers fail in the parser: "-1" is a value, not a missing one."""
+    result = run([snc, "serve", option, value, "0"], timeout=10)
+    assert result.returncode == 64
+    assert result.stderr.decode() == f"snc: the value '{value}' is invalid for '{option} <secs>' (see 'snc serve --help')\n"
+
+
 def test_missing_intro_file_is_one_line(snc, tmp_path):
     result = run([snc, "serve", "--intro", f"@{tmp_path}/missing", "127.0.0.1", "0"], timeout=10)
     assert result.returncode == 64

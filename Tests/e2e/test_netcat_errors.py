@@ -157,8 +157,8 @@ def test_permission_denied_below_1024(snc):
     (["-U", "-p", "5555", "no-such.sock"], "cannot use -p with -U"),
     (["--send-only", "--recv-only", "127.0.0.1", "80"], "cannot use --send-only and --recv-only"),
     (["-lu", "--broker", "5555"], "cannot use --broker and -u"),
-    (["-w", "abc", "127.0.0.1", "80"], "timeout invalid: abc"),
-    (["-q", "soon", "127.0.0.1", "80"], "quit timer invalid: soon"),
+    (["-w", "abc", "127.0.0.1", "80"], "the value 'abc' is invalid for '-w <secs>' (see 'snc connect --help')"),
+    (["-q", "soon", "127.0.0.1", "80"], "the value 'soon' is invalid for '-q <secs>' (see 'snc connect --help')"),
     (["127.0.0.1", "20-25"], "cannot use a port range or several ports without -z"),
     (["127.0.0.1"], "missing port number"),
     (["-l"], "missing port number"),
@@ -169,6 +169,48 @@ def test_usage_errors_exit_64(snc, argv, message):
     result = run([snc, *argv], timeout=10)
     assert result.returncode == 64
     assert one_line(result) == "snc: " + message
+
+
+@pytest.mark.parametrize("argv, option, value", [
+    (["-w", "abc", "127.0.0.1", "80"], "-w", "abc"),
+    (["-w", "nan", "127.0.0.1", "80"], "-w", "nan"),
+    (["-w", "-1", "127.0.0.1", "80"], "-w", "-1"),
+    (["-w", "2s", "127.0.0.1", "80"], "-w", "2s"),
+    (["-q", "-inf", "127.0.0.1", "80"], "-q", "-inf"),
+    (["-q", "nan", "127.0.0.1", "80"], "-q", "nan"),
+    (["--idle-timeout", "-5", "127.0.0.1", "80"], "--idle-timeout", "-5"),
+    (["--idle-timeout", "inf", "127.0.0.1", "80"], "--idle-timeout", "inf"),
+    (["listen", "-w", "inf", "5555"], "-w", "inf"),
+])
+def test_bad_durations_are_refused_by_the_parser_naming_option_and_value(snc, argv, option, value):
+    """Garbage, NaN, infinities and negative numbers (but -q's) fail in the parser, with exit 64."""
+    result = run([snc, *argv], timeout=10)
+    assert result.returncode == 64
+    command = "snc listen" if argv[0] == "listen" else "snc connect"
+    assert one_line(result) == f"snc: the value '{value}' is invalid for '{option} <secs>' (see '{command} --help')"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["-w", "0", "127.0.0.1", "80"], "-w must be more than 0 and at most 2147483 seconds"),
+    (["-w", "1e300", "127.0.0.1", "80"], "-w must be more than 0 and at most 2147483 seconds"),
+    (["--idle-timeout", "0", "127.0.0.1", "80"], "--idle-timeout must be more than 0 and at most 2147483 seconds"),
+    (["-q", "2147484", "127.0.0.1", "80"], "-q must be 0 to 2147483 seconds"),
+])
+def test_durations_out_of_range_name_the_option_and_the_range(snc, argv, message):
+    result = run([snc, *argv], timeout=10)
+    assert result.returncode == 64
+    assert one_line(result) == f"snc: {message} (see 'snc connect --help')"
+
+
+def test_duration_forms_taken_before_are_still_taken(snc):
+    """Decimals, exponents, hex floats, and any negative -q (wait for the peer):
+    parsed, so the run gets as far as connecting."""
+    port = closed_port()
+    for argv in (["-w", "0x10"], ["-w", "1e1"], ["-w", ".5"], ["-w", "2147483"], ["-q", "-1"], ["-q", "-0"],
+                 ["-q", "-1e300"], ["-q", "0"], ["--idle-timeout", "2.5"]):
+        result = run([snc, *argv, "127.0.0.1", port], input=b"", timeout=10)
+        assert result.returncode == 1, (argv, result)
+        assert one_line(result) == f"snc: connect to 127.0.0.1 port {port} (tcp) failed: Connection refused", argv
 
 
 def test_no_trap_on_odd_input(snc):

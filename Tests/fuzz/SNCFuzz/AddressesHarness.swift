@@ -26,7 +26,11 @@ enum AddressesHarness {
                 precondition(range.lower.number <= range.upper.number)
             }
         }
-        _ = try? ArgumentValues.seconds(text, what: "timeout", allowZero: true, allowNegative: true)
+        if let span = TimeSpan(text) {
+            precondition(span.seconds.isFinite && span.seconds >= 0)
+            _ = ArgumentValues.timeoutRule.refusal(of: span, option: "-w")
+        }
+        _ = QuitTimer(text)?.seconds
         _ = try? ArgumentValues.count(text, what: "count")
         if let rules = try? AccessRule.parse(text, numeric: true) {
             let control = AccessControl(allowed: rules, denied: rules)
