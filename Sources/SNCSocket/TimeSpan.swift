@@ -1,5 +1,6 @@
 /// A length of time in seconds, as options such as `-w`, `--timeout` and
-/// `--grace` take it: a decimal number ("2", "0.5", "1e1"), finite and not
+/// `--grace` take it: a decimal number of seconds ("2", "0.5", "1e1") or
+/// one with ncat's unit ("500ms", "2s", "1m", "1h"), finite and not
 /// negative. Which lengths an option allows beyond that (zero, a longest
 /// one) is that option's rule: see `TimeSpanRule`.
 package struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -18,13 +19,32 @@ package struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible
         TimeSpan(exactly: Double(whole))
     }
 
-    /// A number of seconds as typed: whatever Swift's `Double(String)` reads
-    /// in full (decimals, exponents, C99 hex floats, as snc has always
-    /// taken), except NaN, infinities and negative numbers. No unit
-    /// suffixes: "2s" is refused, as nc refuses it.
+    /// A length of time as typed: whatever Swift's `Double(String)` reads in
+    /// full (decimals, exponents, C99 hex floats, as snc has always taken),
+    /// optionally followed by one of ncat's units, `ms`, `s`, `m` or `h`
+    /// (`500ms`, `2s`, `1.5m`), so ncat's users can keep typing them; NaN,
+    /// infinities and negative numbers are refused.
     package init?(_ text: String) {
-        guard let value = Double(text) else { return nil }
-        self.init(seconds: value)
+        let bytes = Array(text.utf8)
+        let (unitLength, scale) = Self.unit(ending: bytes)
+        let number = String(decoding: bytes.dropLast(unitLength), as: UTF8.self)
+        // "0x1s" would be hex "0x1" seconds, but "0x1" is hex and "s" is no
+        // hex digit, so a unit never swallows part of a number.
+        guard !number.isEmpty, let value = Double(number) else { return nil }
+        self.init(seconds: value * scale)
+    }
+
+    /// The unit at the end of `bytes` (ASCII, any case) and what it is in seconds.
+    private static func unit(ending bytes: [UInt8]) -> (length: Int, seconds: Double) {
+        func lower(_ byte: UInt8) -> UInt8 { byte | 0x20 }
+        guard let last = bytes.last.map(lower) else { return (0, 1) }
+        if bytes.count >= 2, last == UInt8(ascii: "s"), lower(bytes[bytes.count - 2]) == UInt8(ascii: "m") { return (2, 0.001) }
+        switch last {
+        case UInt8(ascii: "s"): return (1, 1)
+        case UInt8(ascii: "m"): return (1, 60)
+        case UInt8(ascii: "h"): return (1, 3600)
+        default: return (0, 1)
+        }
     }
 
     private init(exactly seconds: Double) {

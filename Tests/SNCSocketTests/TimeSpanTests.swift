@@ -8,7 +8,13 @@ import SNCSocket
         #expect(try #require(TimeSpan(text)).seconds == seconds)
     }
 
-    @Test(arguments: ["", "abc", "2s", "500ms", "1m", "nan", "NaN", "-nan", "inf", "+inf", "-inf", "infinity", "1e400", "-1", "-0.5", "-1e300", "2,5", "0x"])
+    /// ncat's units (`ncat -i 500ms`, `-w 2s`), in any case.
+    @Test(arguments: [("500ms", 0.5), ("2s", 2.0), ("1.5m", 90), ("1h", 3600), ("2S", 2.0), ("250MS", 0.25), ("0s", 0), ("1e1s", 10)])
+    func ncatUnitsParse(_ text: String, _ seconds: Double) throws {
+        #expect(try #require(TimeSpan(text)).seconds == seconds)
+    }
+
+    @Test(arguments: ["", "abc", "s", "ms", "2x", "2 s", "2sec", "2mss", "-2s", "nans", "infh", "nan", "NaN", "-nan", "inf", "+inf", "-inf", "infinity", "1e400", "-1", "-0.5", "-1e300", "2,5", "0x"])
     func garbageNonFiniteAndNegativeAreRefused(_ text: String) {
         #expect(TimeSpan(text) == nil)
     }

@@ -371,7 +371,7 @@ def test_usage_errors_exit_64(snc, args, words):
 
 @pytest.mark.parametrize("option, value", [
     ("--grace", "inf"), ("--grace", "-1"), ("--idle-timeout", "nan"), ("--idle-timeout", "-1"),
-    ("--message-timeout", "-inf"), ("--message-timeout", "30s"),
+    ("--message-timeout", "-inf"), ("--message-timeout", "30 s"),
 ])
 def test_bad_durations_are_refused_by_the_parser_naming_option_and_value(snc, option, value):
     """NaN, infinities and negative numbers fail in the parser: "-1" is a value, not a missing one."""

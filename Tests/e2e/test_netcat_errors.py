@@ -175,7 +175,7 @@ def test_usage_errors_exit_64(snc, argv, message):
     (["-w", "abc", "127.0.0.1", "80"], "-w", "abc"),
     (["-w", "nan", "127.0.0.1", "80"], "-w", "nan"),
     (["-w", "-1", "127.0.0.1", "80"], "-w", "-1"),
-    (["-w", "2s", "127.0.0.1", "80"], "-w", "2s"),
+    (["-w", "2sec", "127.0.0.1", "80"], "-w", "2sec"),
     (["-q", "-inf", "127.0.0.1", "80"], "-q", "-inf"),
     (["-q", "nan", "127.0.0.1", "80"], "-q", "nan"),
     (["--idle-timeout", "-5", "127.0.0.1", "80"], "--idle-timeout", "-5"),
@@ -207,10 +207,35 @@ def test_duration_forms_taken_before_are_still_taken(snc):
     parsed, so the run gets as far as connecting."""
     port = closed_port()
     for argv in (["-w", "0x10"], ["-w", "1e1"], ["-w", ".5"], ["-w", "2147483"], ["-q", "-1"], ["-q", "-0"],
-                 ["-q", "-1e300"], ["-q", "0"], ["--idle-timeout", "2.5"]):
+                 ["-q", "-1e300"], ["-q", "0"], ["--idle-timeout", "2.5"],
+                 # ncat's units
+                 ["-w", "500ms"], ["-w", "2s"], ["-q", "1m"], ["--idle-timeout", "1h"], ["-w", "3S"]):
         result = run([snc, *argv, "127.0.0.1", port], input=b"", timeout=10)
         assert result.returncode == 1, (argv, result)
         assert one_line(result) == f"snc: connect to 127.0.0.1 port {port} (tcp) failed: Connection refused", argv
+
+
+def test_an_idle_timeout_in_ncat_milliseconds_is_milliseconds(snc):
+    """`--idle-timeout 300ms` (ncat's -i form) ends an idle connection after
+    about 0.3 s, as a failure: not at once, and not after 300 s."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        client = subprocess.Popen([snc, "--idle-timeout", "300ms", "127.0.0.1", str(port)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            server.settimeout(10)
+            connection, _ = server.accept()
+            started = time.monotonic()
+            with connection:
+                status = client.wait(timeout=10)
+                elapsed = time.monotonic() - started
+        finally:
+            if client.poll() is None:
+                client.kill()
+                client.wait()
+            client.stdin.close()
+    assert status == 1, client.stderr.read()
+    assert 0.25 <= elapsed < 5, elapsed
 
 
 def test_no_trap_on_odd_input(snc):
