@@ -203,7 +203,7 @@ def test_durations_out_of_range_name_the_option_and_the_range(snc, argv, message
 
 
 def test_duration_forms_taken_before_are_still_taken(snc):
-    """Decimals, exponents, hex floats, and any negative -q (wait for the peer):
+    """Decimals, exponents, hex floats, ncat's units and any negative -q (wait for the peer):
     parsed, so the run gets as far as connecting."""
     port = closed_port()
     for argv in (["-w", "0x10"], ["-w", "1e1"], ["-w", ".5"], ["-w", "2147483"], ["-q", "-1"], ["-q", "-0"],
