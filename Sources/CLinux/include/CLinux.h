@@ -18,6 +18,9 @@ int snc_set_pipe_size(int fd, int size);
 /// Bytes in a socket's send queue not yet acknowledged by the peer (SIOCOUTQ), or -1.
 int snc_unsent_bytes(int fd);
 int snc_get_pipe_size(int fd);
+// mallopt(M_TRIM_THRESHOLD, bytes): freed memory glibc keeps at the heap's
+// top before giving it back; 1 on success.
+int snc_set_malloc_trim_threshold(int bytes);
 
 extern const unsigned int snc_splice_f_move;
 extern const unsigned int snc_splice_f_nonblock;
