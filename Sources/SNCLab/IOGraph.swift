@@ -4,7 +4,8 @@
 /// its own scale, and under them, as stacked bars, what went wrong in each
 /// interval: clients the server or TCP failed, and the kernel's TCP events
 /// (drops and resets in red, retransmissions in orange), like Wireshark's
-/// "All TCP analysis flags" series. The bars have their own scale in the
+/// "All TCP analysis flags" series; with `--capture`, the packets snc's
+/// TCP analysis flagged are a line on the same scale. The bars have their own scale in the
 /// lower part of each panel: next to thousands of exchanges an interval, a
 /// few dozen dropped SYNs would otherwise be a fraction of a pixel. One
 /// panel per level, all on the same time scale and the same y scales, so
@@ -42,6 +43,25 @@ package enum IOGraph {
         },
     ]
 
+    /// With `--capture`: the packets snc's TCP analysis flagged in each
+    /// interval, drawn as a line on the events scale (Wireshark's "All TCP
+    /// analysis flags" series), so the capture's own evidence sits next to
+    /// the kernel's counters without being stacked onto them. Fast
+    /// retransmissions are left out of the sum because they are counted
+    /// under `tcp.analysis.retransmission` too, as tshark matches them; RSTs
+    /// are no analysis flag. Nil without a capture.
+    package static func captureFlags(_ series: IOSeries) -> [Int64]? {
+        guard let capture = series.capture else { return nil }
+        var total = [Int64](repeating: 0, count: series.completed.count)
+        for flag in TCPAnalysisFlag.allCases where flag != .fastRetransmission && flag != .reset {
+            for (index, value) in (capture[flag.rawValue] ?? []).enumerated() where index < total.count { total[index] += value }
+        }
+        return total
+    }
+
+    static let captureColour = "#9467bd"
+    static let captureLegend = "TCP analysis flags in the capture (tcp.analysis.*)"
+
     /// The per-interval sum of some kernel counters (zeros where the series has none).
     static func sum(_ series: IOSeries, _ keys: [String]) -> [Int64] {
         var total = [Int64](repeating: 0, count: series.completed.count)
@@ -64,7 +84,7 @@ package enum IOGraph {
                 for (index, value) in values.enumerated() { total[index] += max(0, value) }
             }
             highestCount = max(highestCount, level.ioGraph.completed.max() ?? 0)
-            highestEvents = max(highestEvents, stacked.max() ?? 0)
+            highestEvents = max(highestEvents, stacked.max() ?? 0, captureFlags(level.ioGraph)?.max() ?? 0)
             highestBytes = max(highestBytes, level.ioGraph.bytes.max() ?? 0)
         }
         let scales = Scales(highestCount: Double(highestCount), highestEvents: Double(highestEvents), highestBytes: Double(highestBytes))
@@ -89,14 +109,14 @@ package enum IOGraph {
         for (index, line) in heading.enumerated() {
             svg += "<text x=\"\(left)\" y=\"\(fmt(20 + Double(index) * 18))\" font-size=\"15\" font-weight=\"bold\">\(escape(line))</text>\n"
         }
-        svg += legend(y: legendTop)
+        svg += legend(y: legendTop, withCapture: levels.contains { $0.ioGraph.capture != nil })
         svg += panels
         svg += "</svg>\n"
         return svg
     }
 
-    /// The legend, two rows: the lines, then the bars.
-    private static func legend(y: Double) -> String {
+    /// The legend, two rows: the lines, then the bars (and the capture's line).
+    private static func legend(y: Double, withCapture: Bool) -> String {
         var out = "<g class=\"legend\" transform=\"translate(\(left),\(fmt(y)))\">\n"
         out += "<line x1=\"0\" y1=\"-4\" x2=\"24\" y2=\"-4\" stroke=\"#1f77b4\" stroke-width=\"2\"/><text x=\"30\" y=\"0\">completed exchanges</text>\n"
         out += "<line x1=\"200\" y1=\"-4\" x2=\"224\" y2=\"-4\" stroke=\"#2ca02c\" stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/><text x=\"230\" y=\"0\">bytes (right scale)</text>\n"
@@ -104,6 +124,9 @@ package enum IOGraph {
         for bar in bars {
             out += "<rect class=\"legend-\(bar.name)\" x=\"\(fmt(x))\" y=\"10\" width=\"12\" height=\"12\" fill=\"\(bar.colour)\"/><text x=\"\(fmt(x + 18))\" y=\"20\">\(escape(bar.legend))</text>\n"
             x += 18 + Double(bar.legend.count) * 6.6 + 24
+        }
+        if withCapture {
+            out += "<line class=\"legend-capture-flags\" x1=\"420\" y1=\"-4\" x2=\"444\" y2=\"-4\" stroke=\"\(captureColour)\" stroke-width=\"1.5\"/><text x=\"450\" y=\"0\">\(escape(captureLegend))</text>\n"
         }
         out += "</g>\n"
         return out
@@ -211,6 +234,10 @@ package enum IOGraph {
                 stacked[bucket] = max(stacked[bucket], (y + panelHeight - barTop) / eventHeight * eventTop)
                 out += "<rect class=\"\(bar.name)\" x=\"\(fmt(xOf(Double(bucket) * interval)))\" y=\"\(fmt(barTop))\" width=\"\(fmt(barWidth))\" height=\"\(fmt(yOfEvents(base) - barTop))\" fill=\"\(bar.colour)\" opacity=\"0.85\"><title>\(value) \(escape(bar.legend))</title></rect>\n"
             }
+        }
+        if let flags = captureFlags(series) {
+            out += polyline(flags.map(Double.init), interval: interval, xOf: xOf, yOf: yOfEvents,
+                            attributes: "class=\"capture-flags\" fill=\"none\" stroke=\"\(captureColour)\" stroke-width=\"1.5\"")
         }
         out += polyline(series.completed.map(Double.init), interval: interval, xOf: xOf, yOf: { yOf($0, countScale) },
                         attributes: "class=\"completed\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"")

@@ -183,6 +183,24 @@ private func occurrences(of needle: String, in text: String) -> Int {
         #expect(occurrences(of: "<g ", in: svg) == occurrences(of: "</g>", in: svg))
     }
 
+    @Test func capturedAnalysisFlagsAreALineOnTheEventsScale() {
+        var captured = level(10, [record(at: 5), record(at: 150)], seconds: 0.3)
+        var flags = [String: [Int64]]()
+        flags[TCPAnalysisFlag.retransmission.rawValue] = [0, 3, 0]
+        flags[TCPAnalysisFlag.fastRetransmission.rawValue] = [0, 2, 0]  // also under retransmission
+        flags[TCPAnalysisFlag.duplicateAck.rawValue] = [1, 0, 0]
+        flags[TCPAnalysisFlag.reset.rawValue] = [0, 0, 9]  // no analysis flag
+        captured.ioGraph.capture = flags
+        #expect(IOGraph.captureFlags(captured.ioGraph) == [1, 3, 0])
+        let svg = IOGraph.svg(for: report([captured, level(20, [record(at: 5)])]))
+        #expect(occurrences(of: "<polyline class=\"capture-flags\"", in: svg) == 1)
+        #expect(svg.contains("legend-capture-flags") && svg.contains("TCP analysis flags in the capture"))
+        // The events scale reaches the line's highest value (3), not only the bars' (none: 1).
+        #expect(svg.contains(">3 events per 100 ms<"))
+        let plain = IOGraph.svg(for: report([level(10, [record(at: 5)])]))
+        #expect(!plain.contains("capture-flags"))
+    }
+
     @Test func kernelEventsAreBarsWithALegendAndLongTitlesWrap() {
         var timeline = KernelTimeline(start: KernelCounters(values: ["Tcp.RetransSegs": 10, "TcpExt.ListenDrops": 1]), startedAt: 0)
         timeline.record(KernelCounters(values: ["Tcp.RetransSegs": 14, "TcpExt.ListenDrops": 3]), at: 100_000_000)

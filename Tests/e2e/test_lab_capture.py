@@ -43,8 +43,9 @@ def test_capture_counts_equal_tshark_on_the_same_file(snc, procs, tmp_path):
     # 40 clients overflow it, the kernel drops SYNs and they are sent again.
     proc, port, log = start_serve(procs, snc, tmp_path, "--quiet", "--backlog", "1", "--max-clients", "2")
     capture = tmp_path / "run.pcapng"
+    graph = tmp_path / "run.svg"
     result = run([snc, "load", "127.0.0.1", port, "--sweep", "4,40", "-n", "200", "--level-duration", "0", "--timeout", "3",
-                  "--capture", capture, "--json"], timeout=120)
+                  "--capture", capture, "--graph", graph, "--json"], timeout=120)
     stop_serve(proc, log)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -67,6 +68,10 @@ def test_capture_counts_equal_tshark_on_the_same_file(snc, procs, tmp_path):
         assert sum(level["capture"]["events"][name] for level in levels) == total["events"][name]
         for level in levels:
             assert sum(level["io_graph"]["capture"][name]) == level["capture"]["events"][name]
+    # The IO graph draws the capture's analysis flags as a line in every panel, with a legend.
+    svg = graph.read_text()
+    assert svg.count('<polyline class="capture-flags"') == len(levels)
+    assert "TCP analysis flags in the capture" in svg
     first = total["first"]["tcp.analysis.retransmission"]
     assert first["destination_port"] == port or first["source_port"] == port
     assert first["concurrency"] in (4, 40)
