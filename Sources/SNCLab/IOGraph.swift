@@ -52,11 +52,8 @@ package enum IOGraph {
     /// are no analysis flag. Nil without a capture.
     package static func captureFlags(_ series: IOSeries) -> [Int64]? {
         guard let capture = series.capture else { return nil }
-        var total = [Int64](repeating: 0, count: series.completed.count)
-        for flag in TCPAnalysisFlag.allCases where flag != .fastRetransmission && flag != .reset {
-            for (index, value) in (capture[flag.rawValue] ?? []).enumerated() where index < total.count { total[index] += value }
-        }
-        return total
+        let flags = TCPAnalysisFlag.allCases.filter { $0 != .fastRetransmission && $0 != .reset }
+        return sum(capture, flags.map(\.rawValue), intervals: series.completed.count)
     }
 
     static let captureColour = "#9467bd"
@@ -64,9 +61,14 @@ package enum IOGraph {
 
     /// The per-interval sum of some kernel counters (zeros where the series has none).
     static func sum(_ series: IOSeries, _ keys: [String]) -> [Int64] {
-        var total = [Int64](repeating: 0, count: series.completed.count)
+        sum(series.kernel, keys, intervals: series.completed.count)
+    }
+
+    /// The per-interval sum of `keys`' series in `values`, over `intervals` intervals.
+    private static func sum(_ values: [String: [Int64]], _ keys: [String], intervals: Int) -> [Int64] {
+        var total = [Int64](repeating: 0, count: intervals)
         for key in keys {
-            for (index, value) in (series.kernel[key] ?? []).enumerated() where index < total.count { total[index] += value }
+            for (index, value) in (values[key] ?? []).enumerated() where index < total.count { total[index] += value }
         }
         return total
     }

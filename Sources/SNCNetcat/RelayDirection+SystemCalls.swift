@@ -31,7 +31,7 @@ extension RelayDirection {
             sendTo: @escaping Socket.SendToCall = Glibc.sendto,
             splice: @escaping Splice.Call = Splice.systemCall,
             shutdown: @escaping Socket.ShutdownCall = Glibc.shutdown,
-            statusFlags: @escaping Descriptor.StatusFlagsCall = { fcntl($0, F_GETFL) }
+            statusFlags: @escaping Descriptor.StatusFlagsCall = Descriptor.statusFlagsCall
         ) {
             self.read = read
             self.write = write

@@ -38,9 +38,11 @@ package enum Descriptor {
 
     /// `fcntl(fd, F_GETFL)`; unit tests pass a scripted one as `getFlags`.
     package typealias StatusFlagsCall = (CInt) -> CInt
+    /// The real `fcntl(fd, F_GETFL)` (fcntl is variadic, so it needs a wrapper to be a value).
+    package static var statusFlagsCall: StatusFlagsCall { { fcntl($0, F_GETFL) } }
 
     package static func isNonBlocking(
-        _ descriptor: CInt, getFlags: StatusFlagsCall = { fcntl($0, F_GETFL) }
+        _ descriptor: CInt, getFlags: StatusFlagsCall = statusFlagsCall
     ) throws(SyscallError) -> Bool {
         let flags = try retrying("fcntl") { getFlags(descriptor) }
         return flags & O_NONBLOCK != 0

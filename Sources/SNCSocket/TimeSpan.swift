@@ -28,8 +28,8 @@ package struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible
         let bytes = Array(text.utf8)
         let (unitLength, scale) = Self.unit(ending: bytes)
         let number = String(decoding: bytes.dropLast(unitLength), as: UTF8.self)
-        // "0x1s" would be hex "0x1" seconds, but "0x1" is hex and "s" is no
-        // hex digit, so a unit never swallows part of a number.
+        // m, s and h are no hex digit or exponent letter: a unit never
+        // takes the end of a number ("0x1s" is 0x1 seconds).
         guard !number.isEmpty, let value = Double(number) else { return nil }
         self.init(seconds: value * scale)
     }
