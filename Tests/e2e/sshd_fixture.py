@@ -226,11 +226,17 @@ def _listening(port: int) -> bool:
     return False
 
 
-def echo_roundtrip(port: int, data: bytes, timeout=60.0) -> bytes:
-    """Sends data through port, half-closes, returns everything that comes back."""
+def roundtrip(address, data: bytes, family=None, timeout=60.0) -> bytes:
+    """Sends data to address (host and port, or a Unix socket path), half-closes,
+    returns everything that comes back."""
     import socket
     import threading
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+    if family is None:
+        family = socket.AF_UNIX if isinstance(address, str) else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(address)
+
         def send():
             sock.sendall(data)
             sock.shutdown(socket.SHUT_WR)
@@ -244,6 +250,29 @@ def echo_roundtrip(port: int, data: bytes, timeout=60.0) -> bytes:
             chunks.append(chunk)
         sender.join(timeout)
         return b"".join(chunks)
+
+
+def echo_roundtrip(port: int, data: bytes, timeout=60.0) -> bytes:
+    """Sends data through 127.0.0.1:port, half-closes, returns everything that comes back."""
+    return roundtrip(("127.0.0.1", port), data, timeout=timeout)
+
+
+def dedicated_sshd(prefix: str):
+    """A generator for a fixture: an sshd of the test's own (to restart, kill or
+    freeze), then every child it left killed (continued first, if frozen)."""
+    if not os.access(SSHD, os.X_OK):
+        pytest.skip("sshd is not installed")
+    directory = Path(tempfile.mkdtemp(prefix=prefix))
+    server = start_sshd(directory)
+    yield server
+    for pid in sshd_children(server):
+        try:
+            os.kill(pid, signal.SIGCONT)
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    stop_sshd(server)
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def restart_sshd(server: Sshd, new_host_keys=False, down_seconds=0.0):

@@ -1,35 +1,20 @@
 """A dead or silent sshd ends snc forward with a message, within the ServerAlive bound."""
 import os
-import shutil
 import signal
 import socket
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from conftest import free_port
-from sshd_fixture import SSHD, sshd_children, start_echo, start_forward, start_sshd, stop_sshd
+from sshd_fixture import dedicated_sshd, sshd_children, start_echo, start_forward
 
 
 @pytest.fixture
 def own_sshd():
     """A dedicated sshd: these tests kill or freeze it."""
-    if not os.access(SSHD, os.X_OK):
-        pytest.skip("sshd is not installed")
-    directory = Path(tempfile.mkdtemp(prefix="snc-sshd-dead-"))
-    server = start_sshd(directory)
-    yield server
-    for pid in sshd_children(server):
-        try:
-            os.kill(pid, signal.SIGCONT)
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    stop_sshd(server)
-    shutil.rmtree(directory, ignore_errors=True)
+    yield from dedicated_sshd("snc-sshd-dead-")
 
 
 def stream_forever(port, stop):

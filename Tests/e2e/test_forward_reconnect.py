@@ -1,34 +1,21 @@
 """snc forward --reconnect: the tunnel survives an sshd restart on the same port."""
 import os
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from conftest import free_port, sha256
-from sshd_fixture import SSHD, _listening, echo_roundtrip, restart_sshd, sshd_children, start_echo, start_sshd, stop_sshd
+from sshd_fixture import _listening, dedicated_sshd, echo_roundtrip, restart_sshd, sshd_children, start_echo, stop_sshd
 
 
 @pytest.fixture
 def own_sshd():
     """A dedicated sshd: these tests restart it."""
-    if not os.access(SSHD, os.X_OK):
-        pytest.skip("sshd is not installed")
-    directory = Path(tempfile.mkdtemp(prefix="snc-sshd-restart-"))
-    server = start_sshd(directory)
-    yield server
-    for pid in sshd_children(server):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    stop_sshd(server)
-    shutil.rmtree(directory, ignore_errors=True)
+    yield from dedicated_sshd("snc-sshd-restart-")
 
 
 def start_reconnecting(procs, snc, args, listen_port, log_path, timeout=15.0):

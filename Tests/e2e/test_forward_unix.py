@@ -3,32 +3,10 @@ import os
 import signal
 import socket
 import subprocess
-import threading
 import time
 
 from conftest import free_port, sha256, wait_for_unix
-from sshd_fixture import sshd, start_echo, start_forward, start_unix_echo  # noqa: F401
-
-def roundtrip(address, data: bytes, family=socket.AF_INET, timeout=60.0) -> bytes:
-    """Sends data, half-closes, returns everything that comes back."""
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
-        sock.connect(address)
-
-        def send():
-            sock.sendall(data)
-            sock.shutdown(socket.SHUT_WR)
-        sender = threading.Thread(target=send)
-        sender.start()
-        chunks = []
-        while True:
-            chunk = sock.recv(1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        sender.join(timeout)
-        return b"".join(chunks)
-
+from sshd_fixture import roundtrip, sshd, start_echo, start_forward, start_unix_echo  # noqa: F401
 
 def start_unix_forward(procs, snc, args, path, timeout=15.0):
     proc = procs.start([snc, "forward", *args])
