@@ -6,6 +6,7 @@ extension ForwardError {
     var isTransient: Bool {
         switch self {
         case .connectionLost, .serverSilent, .connect, .connectTimeout, .handshake, .resolve, .ssh: true
+        case .jumpHost(_, let error): error.isTransient
         default: false
         }
     }
@@ -20,6 +21,7 @@ extension ForwardError {
         case .connectTimeout: "Connection timed out"
         case .handshake(_, let error): error.message.isEmpty ? error.description : error.message
         case .resolve(let error): error.message
+        case .jumpHost(let hop, let error): "jump host \(hop): \(error.lossReason)"
         default: description
         }
     }

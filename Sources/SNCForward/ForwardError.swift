@@ -28,6 +28,9 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
     case remoteForwardFailed(port: UInt16, reason: String?)
     case system(SyscallError)
     case ssh(SSHError)
+    /// Reaching the destination through jump host `hop` failed: at the jump
+    /// host itself, or when it opened the channel onward.
+    indirect case jumpHost(hop: String, error: ForwardError)
 
     package var description: String {
         switch self {
@@ -47,6 +50,7 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
             "remote port forwarding failed for listen port \(port)" + (reason.map { " (\($0))" } ?? "")
         case .system(let error): error.description
         case .ssh(let error): error.description
+        case .jumpHost(let hop, let error): "jump host \(hop): \(error.description)"
         }
     }
 }

@@ -21,7 +21,9 @@ extension SSHConnector {
     func reconnect(reusing credential: Credential) throws(ForwardError) -> SSHLink {
         let verifier = HostKeyVerifier(configuration: configuration, prompter: Prompter(batchMode: true), log: log)
         let knownHosts = verifier.loadKnownHosts()
-        let link = try open { session throws(ForwardError) in
+        var unattended = self
+        unattended.unattended = true
+        let link = try unattended.open { session throws(ForwardError) in
             let preference = verifier.hostKeyPreference(knownHosts: knownHosts, supported: session.supportedAlgorithms(.hostKey))
             do throws(SSHError) { try session.setPreference(.hostKey, preference) } catch { throw ForwardError.ssh(error) }
         }

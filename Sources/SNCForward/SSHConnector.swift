@@ -13,6 +13,10 @@ package struct SSHConnector {
     /// (changed or revoked) may carry this connection: yes for a stdio tunnel
     /// (`ssh -W` goes on), no for port forwards (ssh disables them).
     package var allowsUntrustedHostKey = false
+    /// Nobody may be asked anything, jump hosts included (`--reconnect`).
+    var unattended = false
+    /// How many jump hosts this connection is nested in (0: the destination).
+    var jumpDepth = 0
 
     package init(configuration: HostConfiguration, prompter: Prompter, log: ForwardLog) {
         self.configuration = configuration
@@ -72,14 +76,20 @@ package struct SSHConnector {
 
     func open(configure: (SSHSession) throws(ForwardError) -> Void) throws(ForwardError) -> SSHLink {
         let deadline = configuration.connectTimeout > 0 ? Deadline(seconds: Double(configuration.connectTimeout)) : nil
-        let connection = try connectTransport(deadline: deadline)
-        let session: SSHSession
-        do {
-            session = try SSHSession(socket: connection.socket.descriptor)
-        } catch {
-            throw .ssh(error)
+        let link: SSHLink
+        if case .jump(let hops)? = configuration.proxy {
+            link = try openThroughJumpHosts(hops, deadline: deadline)
+        } else {
+            let connection = try connectTransport(deadline: deadline)
+            let session: SSHSession
+            do {
+                session = try SSHSession(socket: connection.socket.descriptor)
+            } catch {
+                throw .ssh(error)
+            }
+            link = SSHLink(connection: connection, session: session)
         }
-        let link = SSHLink(connection: connection, session: session)
+        guard let session = link.session else { throw .connectionLost(host: configuration.hostName, reason: "no session") }
         try configure(session)
         do throws(SSHError) {
             if let ciphers = configuration.ciphers {
@@ -110,30 +120,17 @@ package struct SSHConnector {
         return link
     }
 
-    /// A TCP connection, or the socket of a proxy process when ProxyCommand
-    /// or ProxyJump is in force.
+    /// A TCP connection, or the socket of the ProxyCommand's process.
+    /// (Jump hosts are not a transport of their own: see `openThroughJumpHosts`.)
     private func connectTransport(deadline: Deadline?) throws(ForwardError) -> TCPConnection {
-        guard let proxy = configuration.proxy else { return try connectTCP(deadline: deadline) }
-        let arguments: [String]
-        let name: String
-        switch proxy {
-        case .command(let command):
-            // ssh runs "exec COMMAND" with the shell, so the shell does not linger.
-            let expanded = HostConfiguration.expandTokens(command, [
-                "h": configuration.hostName, "p": String(configuration.port), "r": configuration.user, "n": configuration.host,
-            ])
-            log.debug("Executing proxy command: exec \(expanded)")
-            arguments = ["/bin/sh", "-c", "exec " + expanded]
-            name = "ProxyCommand"
-        case .jump(let hops):
-            arguments = try JumpCommand.arguments(
-                hops: hops, target: configuration.hostName, port: configuration.port,
-                configFile: configuration.configFile, verbosity: log.verbosity)
-            log.debug("Setting implicit ProxyCommand from ProxyJump: \(arguments.joined(separator: " "))")
-            name = "jump host \(hops[hops.count - 1].host)"
-        }
+        guard case .command(let command)? = configuration.proxy else { return try connectTCP(deadline: deadline) }
+        // ssh runs "exec COMMAND" with the shell, so the shell does not linger.
+        let expanded = HostConfiguration.expandTokens(command, [
+            "h": configuration.hostName, "p": String(configuration.port), "r": configuration.user, "n": configuration.host,
+        ])
+        log.debug("Executing proxy command: exec \(expanded)")
         do {
-            return try ProxyProcess.start(arguments, name: name)
+            return try ProxyProcess.start(["/bin/sh", "-c", "exec " + expanded], name: "ProxyCommand")
         } catch {
             throw .system(error)
         }

@@ -28,6 +28,8 @@ enum SessionDriver {
         if let deadline, deadline.hasPassed {
             throw .timedOut(call: "poll")
         }
+        // A jump host's session has already read what this call needs.
+        if session.hasBufferedInput { return }
         do {
             try Poll.wait(for: session.socket, PollEvents(rawValue: session.pollEvents), timeoutMilliseconds: deadline.map { min($0.remainingMilliseconds, 1000) } ?? 1000)
         } catch {

@@ -83,10 +83,15 @@ final class TunnelConnection {
         toRemoteState == .closed && toLocalState == .closed
     }
 
-    /// The direct-tcpip open message: string host, uint32 port, string
-    /// originator address, uint32 originator port (RFC 4254 §7.2).
+    /// The open message for this connection's channel.
     var openMessage: [UInt8] {
         if let targetPath { return Self.streamLocalMessage(path: targetPath) }
+        return Self.directTCPIPMessage(host: targetHost, port: targetPort, originator: originator)
+    }
+
+    /// The direct-tcpip open message: string host, uint32 port, string
+    /// originator address, uint32 originator port (RFC 4254 §7.2).
+    static func directTCPIPMessage(host: String, port: UInt16, originator: SocketAddress?) -> [UInt8] {
         var message: [UInt8] = []
         func string(_ text: String) {
             let bytes = Array(text.utf8)
@@ -96,8 +101,8 @@ final class TunnelConnection {
         func uint32(_ value: UInt32) {
             message += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
         }
-        string(targetHost)
-        uint32(UInt32(targetPort))
+        string(host)
+        uint32(UInt32(port))
         // A client of a Unix-domain listener has no address: ssh says 127.0.0.1 port 0.
         let origin = originator.flatMap { $0.family == AF_UNIX ? nil : $0 }
         string(origin?.host ?? "127.0.0.1")

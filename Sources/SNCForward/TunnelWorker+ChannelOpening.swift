@@ -74,10 +74,7 @@ extension TunnelWorker {
     /// The server refused the channel (nothing listening there, or not
     /// allowed): close just this local connection and say why.
     private func refuse(_ connection: TunnelConnection, error: SSHError) throws(ForwardError) {
-        var reason = error.message
-        if let open = reason.firstIndex(of: "("), let close = reason.lastIndex(of: ")"), open < close {
-            reason = String(reason[reason.index(after: open)..<close])
-        }
+        let reason = error.channelRefusalReason
         if connection.local.kind == .standardIO {
             throw .channelOpenFailed(target: "\(connection.targetHost) port \(connection.targetPort)", reason: reason)
         }

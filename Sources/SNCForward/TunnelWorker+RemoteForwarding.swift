@@ -30,7 +30,9 @@ extension TunnelWorker {
                 do { try session.flushOutbound() } catch { throw lost(error) }
                 if deadline.hasPassed { throw .remoteForwardFailed(port: spec.port, reason: "no answer from the server") }
                 do {
-                    try Poll.wait(for: link.descriptor, PollEvents(rawValue: session.pollEvents), timeoutMilliseconds: min(deadline.remainingMilliseconds, 1000))
+                    if !session.hasBufferedInput {
+                        try Poll.wait(for: link.descriptor, PollEvents(rawValue: session.pollEvents), timeoutMilliseconds: min(deadline.remainingMilliseconds, 1000))
+                    }
                 } catch {
                     throw .system(error)
                 }

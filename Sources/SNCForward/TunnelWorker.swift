@@ -129,7 +129,10 @@ final class TunnelWorker {
                 reading: connection.local.readDescriptor, if: wantsLocalRead(connection) || connection.isReadingHandshake,
                 writing: connection.local.writeDescriptor, if: !connection.toLocal.isEmpty || connection.isConnectingLocally)
         }
-        var timeout: Int32 = timeoutMilliseconds ?? -1
+        // Through a jump host, input an outer session has already read is
+        // invisible to poll: look, but do not sleep.
+        let bufferedInput = session.hasBufferedInput
+        var timeout: Int32 = bufferedInput ? 0 : timeoutMilliseconds ?? -1
         if settings.serverAliveInterval > 0 { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
         if !accepting { timeout = timeout < 0 ? acceptWait : min(timeout, acceptWait) }
         if let setupDeadline = earliestSetupDeadline {
@@ -142,7 +145,7 @@ final class TunnelWorker {
             throw .system(error)
         }
 
-        let sshReadable = pollSet.isReady(sessionSlot, for: .readable)
+        let sshReadable = bufferedInput || pollSet.isReady(sessionSlot, for: .readable)
         let sshWritable = pollSet.reported(sessionSlot).contains(.writable)
         let receivedBefore = session.bytesReceived
         // Note readiness for the connections that were polled, before new ones are added.

@@ -38,4 +38,25 @@ final class OutboundBuffer {
         }
         return 0
     }
+
+    /// Writes as much as the jump host's channel takes now (its window and
+    /// one packet per call). Returns 0 or -errno (a closed window is not an
+    /// error: the rest waits for the far side's window adjustment).
+    func flush(to channel: SSHChannel) -> Int {
+        while !queue.isEmpty {
+            let failed = queue.withReadable { raw -> (used: Int, result: Bool?) in
+                do {
+                    switch try channel.write(raw) {
+                    case .done(let written) where written > 0: return (written, false)
+                    default: return (0, nil)
+                    }
+                } catch {
+                    return (0, true)
+                }
+            }
+            guard let failed else { break }
+            if failed { return -Int(ECONNRESET) }
+        }
+        return 0
+    }
 }

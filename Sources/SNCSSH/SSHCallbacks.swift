@@ -16,6 +16,9 @@ enum SSHCallbacks {
         libssh2_socket_t, UnsafeMutableRawPointer?, Int, CInt, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
     ) -> Int = { socket, buffer, length, flags, abstract in
         let context = SSHCallbacks.context(abstract)
+        if let context, context.socket == socket, let carrier = context.carrier {
+            return receive(from: carrier, into: buffer, length: length, context: context)
+        }
         while true {
             let count = Glibc.recv(socket, buffer, length, flags)
             if count > 0, let context, context.socket == socket {
@@ -57,6 +60,7 @@ enum SSHCallbacks {
             }
         }
         if context.sendError != 0 { return context.sendError }
+        if context.carrier != nil { return sendThroughCarrier(buffer, length: length, context: context) }
         // Small enough to wait for the engine's flush at the end of its pass:
         // several packets then leave in one send(2).
         if !context.sendsSynchronously && context.outbound.count + length <= OutboundBuffer.coalescingLimit {
@@ -82,25 +86,11 @@ enum SSHCallbacks {
         if offset < length {
             context.outbound.append(UnsafeRawBufferPointer(start: buffer.map { $0 + offset }, count: length - offset))
             if context.sendsSynchronously {
-                let result = SSHCallbacks.drain(context, socket: socket, timeoutMilliseconds: 2000)
+                let result = context.drain(timeoutMilliseconds: 2000)
                 if result != 0 { return result }
             }
         }
         return length
-    }
-
-    /// Flushes the buffer, waiting for the socket (teardown only). 0 or -errno.
-    static func drain(_ context: SSHSessionContext, socket: CInt, timeoutMilliseconds: Int32) -> Int {
-        let deadline = Deadline(milliseconds: Int(timeoutMilliseconds))
-        while !context.outbound.isEmpty {
-            let result = context.outbound.flush(to: socket)
-            if result != 0 { context.sendError = result; return result }
-            if context.outbound.isEmpty { break }
-            if deadline.hasPassed { return -Int(ETIMEDOUT) }
-            // A poll failure ends in the deadline; the send above reports the socket's own errors.
-            _ = try? Poll.wait(for: socket, .writable, timeoutMilliseconds: deadline.remainingMilliseconds)
-        }
-        return 0
     }
 
     /// LIBSSH2_USERAUTH_KBDINT_RESPONSE_FUNC: asks the context's responder and

@@ -6,7 +6,7 @@ import SNCSocket
 /// It holds its session strongly, so a session is never freed while one of
 /// its channels is alive. Like the session, it belongs to one thread.
 package final class SSHChannel {
-    private let session: SSHSession
+    let session: SSHSession
     let handle: OpaquePointer
     private var freed = false
 
@@ -44,6 +44,10 @@ package final class SSHChannel {
     package func sendEOF() throws(SSHError) -> IOResult<Void> {
         try session.check(libssh2_channel_send_eof(handle), "libssh2_channel_send_eof")
     }
+
+    /// Wraps `libssh2_poll_channel_read`: data for this channel is already
+    /// inside libssh2, read from the socket, where poll(2) cannot see it.
+    package var hasQueuedData: Bool { libssh2_poll_channel_read(handle, 0) == 1 }
 
     /// Wraps `libssh2_channel_eof`: the far side has sent EOF or closed.
     package var receivedEOF: Bool { libssh2_channel_eof(handle) == 1 }

@@ -6,6 +6,10 @@ import Glibc
 ///
 /// The TCP socket is borrowed: the caller owns it and must keep it open
 /// until this session (and every channel, which holds the session) is gone.
+/// A session reached through a jump host runs inside a direct-tcpip
+/// channel of the jump host's session instead, which it owns; `socket` is
+/// then the socket at the bottom of the chain, and the whole chain belongs
+/// to the one thread that uses this session.
 /// The session is non-blocking from the start: every call that would block
 /// returns `.wouldBlock`, and the caller polls the socket in the directions
 /// `blockDirections` names, then repeats the same call with the same arguments.
@@ -17,12 +21,23 @@ package final class SSHSession {
     package let socket: CInt
     private var handshakeDone = false
 
-    /// Wraps `libssh2_session_init_ex` and installs snc's recv callback.
-    package init(socket: CInt) throws(SSHError) {
+    /// A session on its own TCP socket (or a proxy command's socketpair).
+    package convenience init(socket: CInt) throws(SSHError) {
+        try self.init(socket: socket, carrier: nil)
+    }
+
+    /// A session whose bytes travel in `channel`, a direct-tcpip channel of
+    /// a jump host's session that this session now owns.
+    package convenience init(over channel: SSHChannel) throws(SSHError) {
+        try self.init(socket: channel.session.socket, carrier: channel)
+    }
+
+    /// Wraps `libssh2_session_init_ex` and installs snc's send and recv callbacks.
+    private init(socket: CInt, carrier: SSHChannel?) throws(SSHError) {
         guard SSHLibrary.initialized else {
             throw SSHError(call: "libssh2_init", code: LIBSSH2_ERROR_ALLOC, message: "libssh2 could not initialise its crypto backend")
         }
-        let context = SSHSessionContext(socket: socket)
+        let context = SSHSessionContext(socket: socket, carrier: carrier)
         let abstract = Unmanaged.passUnretained(context).toOpaque()
         guard let handle = libssh2_session_init_ex(nil, nil, nil, abstract) else {
             throw SSHError(call: "libssh2_session_init_ex", code: LIBSSH2_ERROR_ALLOC, message: "out of memory")
@@ -41,7 +56,7 @@ package final class SSHSession {
         libssh2_session_set_timeout(handle, 2000)
         libssh2_session_set_blocking(handle, 1)
         context.sendsSynchronously = true
-        _ = SSHCallbacks.drain(context, socket: socket, timeoutMilliseconds: 1000)
+        _ = context.drain(timeoutMilliseconds: 1000)
         if handshakeDone && context.sendError == 0 {
             _ = libssh2_session_disconnect_ex(handle, SSH_DISCONNECT_BY_APPLICATION, "snc: closing", "")
         }
@@ -126,6 +141,10 @@ package final class SSHSession {
     /// always (libssh2 waits for the server), POLLOUT while snc's send
     /// buffer holds bytes.
     package var pollEvents: Int16 {
+        // Through a jump host, only the bottom session's buffer waits for
+        // the socket; this one's waits for a window adjustment, which
+        // arrives as input.
+        if let carrier = context.carrier { return carrier.session.pollEvents }
         // snc's send callback never makes libssh2 wait for the socket, so
         // only snc's own buffer can need POLLOUT.
         var events = Int16(POLLIN)
@@ -138,22 +157,38 @@ package final class SSHSession {
     /// session fails fast instead of waiting, per channel, for a close
     /// confirmation that will never come.
     package func abandonConnection() {
-        _ = Glibc.shutdown(socket, CInt(SHUT_RDWR))
+        if let carrier = context.carrier {
+            carrier.session.abandonConnection()
+        } else {
+            _ = Glibc.shutdown(socket, CInt(SHUT_RDWR))
+        }
         if context.sendError == 0 { context.sendError = -Int(EPIPE) }
     }
 
-    /// Bytes libssh2 has sent that still wait in snc's buffer for the socket.
-    package var pendingOutboundBytes: Int { context.outbound.count }
+    /// Bytes libssh2 has sent that still wait in snc's buffers (this
+    /// session's and, through a jump host, every outer session's).
+    package var pendingOutboundBytes: Int {
+        context.outbound.count + (context.carrier?.session.pendingOutboundBytes ?? 0)
+    }
 
-    /// Sends buffered bytes the socket will take now (never blocks).
+    /// Sends buffered bytes the transport will take now, down to the socket (never blocks).
     package func flushOutbound() throws(SSHError) {
         if context.sendError == 0 {
-            let result = context.outbound.flush(to: socket)
+            let result = context.flush()
             if result != 0 { context.sendError = result }
         }
         if context.sendError != 0 {
             throw SSHError(call: "send", code: LIBSSH2_ERROR_SOCKET_SEND, message: String(cString: strerror(CInt(-context.sendError))))
         }
+        try context.carrier?.session.flushOutbound()
+    }
+
+    /// Input already read from the socket by an outer session (a jump
+    /// host's) and queued for this session's carrier, where poll(2) on the
+    /// socket cannot see it: a caller about to sleep must not.
+    package var hasBufferedInput: Bool {
+        guard let carrier = context.carrier else { return false }
+        return carrier.hasQueuedData || carrier.session.hasBufferedInput
     }
 
     // MARK: Liveness
@@ -211,7 +246,7 @@ package final class SSHSession {
         libssh2_session_set_timeout(handle, 1000)
         libssh2_session_set_blocking(handle, 1)
         context.sendsSynchronously = true
-        _ = SSHCallbacks.drain(context, socket: socket, timeoutMilliseconds: 1000)
+        _ = context.drain(timeoutMilliseconds: 1000)
         _ = libssh2_channel_free(channel)
         context.sendsSynchronously = false
         libssh2_session_set_blocking(handle, 0)

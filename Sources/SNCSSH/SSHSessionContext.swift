@@ -7,13 +7,21 @@ import Glibc
 /// synchronously from inside a call on that session, on that thread; so the
 /// mutable fields are never touched concurrently.
 final class SSHSessionContext {
-    /// The SSH connection's socket. libssh2 also sends and receives through
-    /// these callbacks on other descriptors (the ssh-agent socket), which
-    /// must pass straight through.
+    /// The SSH connection's socket (for a session carried by a jump host's
+    /// channel, the socket at the bottom of the chain, which libssh2 polls
+    /// when it blocks). libssh2 also sends and receives through these
+    /// callbacks on other descriptors (the ssh-agent socket), which must
+    /// pass straight through.
     let socket: CInt
+    /// The jump host's direct-tcpip channel this session's bytes travel in,
+    /// instead of the socket; nil for a session on its own socket. The
+    /// context owns it, so it (and the outer session it holds) outlives
+    /// the `LIBSSH2_SESSION` that sends through it.
+    let carrier: SSHChannel?
 
-    init(socket: CInt) {
+    init(socket: CInt, carrier: SSHChannel?) {
         self.socket = socket
+        self.carrier = carrier
     }
 
     /// Monotonic nanoseconds of the last time the server sent us a byte:
