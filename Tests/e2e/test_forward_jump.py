@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port, run, sha256, wait_for_port
-from sshd_fixture import SSHD, echo_roundtrip, start_echo, start_forward, start_sshd, stop_sshd
+from sshd_fixture import (SSHD, _listening, dedicated_sshd, echo_roundtrip, restart_sshd, start_echo, start_forward,
+                          start_sshd, stop_sshd)
 from test_forward_slow_reader import FILE_SERVER, receive_after_pause
 
 
@@ -85,6 +86,10 @@ def children(pid) -> list[int]:
 
 
 def tcp_peer_ports(pid) -> set[int]:
+    return set(tcp_peer_port_list(pid))
+
+
+def tcp_peer_port_list(pid) -> list[int]:
     """Remote ports of the established TCP connections process pid holds (its fds, /proc/net/tcp{,6})."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
@@ -94,13 +99,13 @@ def tcp_peer_ports(pid) -> set[int]:
             continue
         if target.startswith("socket:["):
             inodes.add(target[len("socket:["):-1])
-    ports = set()
+    ports = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
             # fields: sl local remote state ... inode (10th)
             if fields[3] == "01" and fields[9] in inodes:
-                ports.add(int(fields[2].rsplit(":", 1)[1], 16))
+                ports.append(int(fields[2].rsplit(":", 1)[1], 16))
     return ports
 
 
@@ -307,3 +312,54 @@ def test_a_ProxyJump_loop_is_refused_with_a_message(snc, chain, tmp_path):
     assert result.returncode == 64, result.stderr
     # One line, where ssh would start ssh after ssh without end.
     assert result.stderr.decode() == "snc: more than 16 nested jump hosts, the last jump1: does ProxyJump loop?\n"
+
+
+@pytest.fixture
+def own_jump():
+    """A jump host of the test's own, to restart."""
+    yield from dedicated_sshd("snc-jump-restart-")
+
+
+def test_reconnect_rides_out_a_jump_host_restart(snc, chain, own_jump, procs, tmp_path):
+    config = write_config(tmp_path, chain, extra=(
+        f"Host bastion\n  HostName 127.0.0.1\n  Port {own_jump.port}\n  IdentityFile {own_jump.user_key}\n"))
+    known = tmp_path / "known_hosts"
+    known.write_text(known.read_text() + own_jump.known_hosts_line())
+    echo = start_echo(procs)
+    local = free_port()
+    log = tmp_path / "snc.log"
+    with open(log, "wb") as stderr:
+        proc = procs.start([snc, "forward", "--reconnect", "-F", config, "-J", "bastion",
+                            "-L", f"{local}:127.0.0.1:{echo}", "target"], stderr=stderr)
+    deadline = time.monotonic() + 15
+    while not _listening(local):
+        assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+    first = os.urandom(256 << 10)
+    assert sha256(echo_roundtrip(local, first, timeout=20)) == sha256(first)
+
+    restart_sshd(own_jump, down_seconds=1.0)
+    restarted = time.monotonic()
+    # The whole chain is built again, the jump host's login without a prompt.
+    second = os.urandom(1 << 20)
+    assert sha256(echo_roundtrip(local, second, timeout=20)) == sha256(second)
+    assert time.monotonic() - restarted < 20
+    assert proc.poll() is None, "snc forward --reconnect must keep running"
+    text = log.read_text()
+    assert f"snc: Connection to 127.0.0.1 port {chain['target'].port} lost: " in text, text
+    assert f"snc: Reconnected to 127.0.0.1 port {chain['target'].port}" in text, text
+
+
+def test_sessions_each_get_their_own_chain(snc, chain, procs, tmp_path):
+    # Each session belongs to one worker thread, and its jump host's session with it: two chains, two sockets.
+    config = write_config(tmp_path, chain)
+    echo = start_echo(procs)
+    listen = free_port()
+    proc = start_forward(procs, snc, ["-F", config, "--sessions", "2", "-J", "jump1",
+                                      "-L", f"{listen}:127.0.0.1:{echo}", "target"], listen)
+    blobs = [os.urandom(1 << 20) for _ in range(4)]
+    for blob in blobs:
+        assert sha256(echo_roundtrip(listen, blob)) == sha256(blob)
+    connections = [port for port in tcp_peer_port_list(proc.pid) if port == chain["jump1"].port]
+    assert len(connections) == 2, connections
+    assert children(proc.pid) == []
