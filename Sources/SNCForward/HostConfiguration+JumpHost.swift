@@ -4,7 +4,7 @@ extension HostConfiguration {
     /// for ProxyJump (ssh.c): the hop's own config block, user, port, keys
     /// and known_hosts; `-l`/`-p` only where the hop names them; the hops
     /// before it as its own `-J`; the same `-F`; no `-o` options.
-    func jumpHost(_ hop: JumpHost, reachedThrough earlier: ArraySlice<JumpHost>) throws(ConfigError) -> HostConfiguration {
+    package func jumpHost(_ hop: JumpHost, reachedThrough earlier: ArraySlice<JumpHost>) throws(ConfigError) -> HostConfiguration {
         var commandLine = CommandLine(destination: hop.host)
         commandLine.user = hop.user
         commandLine.port = hop.port
