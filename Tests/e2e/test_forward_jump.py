@@ -6,7 +6,6 @@ reachable directly, so the path is proved by the jump servers' logs
 (LogLevel DEBUG): jump1 logs a direct-tcpip request to jump2's port, jump2
 one to the target's port.
 """
-import hashlib
 import os
 import re
 import shutil
@@ -18,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, run, sha256, wait_for_port
+from conftest import free_port, run, sha256
 from sshd_fixture import (SSHD, _listening, dedicated_sshd, echo_roundtrip, restart_sshd, start_echo, start_forward,
                           start_sshd, stop_sshd)
-from test_forward_slow_reader import FILE_SERVER, receive_after_pause
+from test_forward_slow_reader import assert_late_downloads_complete, serve_file
 
 
 @pytest.fixture(scope="module")
@@ -276,19 +275,12 @@ def test_a_download_through_two_hops_to_a_late_reader_does_not_stall(snc, chain,
     # The target's data waits inside the jump hosts' sessions too, where poll(2)
     # on the one socket cannot see it: the tunnel must go back for it.
     data = os.urandom(32 << 20)
-    source = tmp_path / "source.bin"
-    source.write_bytes(data)
-    server_port = free_port()
-    procs.start(["python3", "-c", FILE_SERVER, server_port, source])
-    wait_for_port(server_port)
+    server_port = serve_file(procs, tmp_path, data)
     config = write_config(tmp_path, chain)
     local = free_port()
     start_forward(procs, snc, ["-F", config, "-o", "ServerAliveInterval=0", "-J", "jump1,jump2",
                                "-L", f"{local}:127.0.0.1:{server_port}", "target"], local)
-    for _ in range(2):
-        digest, ended = receive_after_pause(local, pause=1.0, timeout=20)
-        assert ended, "the download through two hops stalled: no end of stream within 20 s"
-        assert digest == hashlib.sha256(data).hexdigest()
+    assert_late_downloads_complete(local, data)
 
 
 def test_R_through_a_jump_host_allocates_a_port_and_carries_4_MiB(snc, chain, procs, tmp_path):

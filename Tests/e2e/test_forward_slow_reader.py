@@ -70,21 +70,32 @@ def receive_after_pause(port, pause, timeout):
     return digest.hexdigest(), False
 
 
-def test_download_to_a_client_that_starts_reading_late_does_not_stall(snc, sshd, procs, tmp_path):
-    data = os.urandom(48 << 20)
+def serve_file(procs, tmp_path, data) -> int:
+    """A FILE_SERVER sending `data` to each client; returns its port."""
     source = tmp_path / "source.bin"
     source.write_bytes(data)
     server_port = free_port()
     procs.start(["python3", "-c", FILE_SERVER, server_port, source])
     wait_for_port(server_port)
+    return server_port
+
+
+def test_download_to_a_client_that_starts_reading_late_does_not_stall(snc, sshd, procs, tmp_path):
+    data = os.urandom(48 << 20)
+    server_port = serve_file(procs, tmp_path, data)
     local = free_port()
     # No ServerAliveInterval: nothing but the data itself wakes the tunnel's poll.
     start_forward(procs, snc, ["-F", sshd.config(tmp_path), "-o", "ServerAliveInterval=0", "-N",
                                "-L", f"{local}:127.0.0.1:{server_port}", "testhost"], local)
-    for _ in range(2):
+    assert_late_downloads_complete(local, data)
+
+
+def assert_late_downloads_complete(port, data, runs=2):
+    """Each run: a client pauses a second, then must get all of `data` within 20 s."""
+    for _ in range(runs):
         # While the client waits, every buffer on the way fills: the kernel's,
         # snc's, and the channel window's worth inside libssh2.
-        digest, ended = receive_after_pause(local, pause=1.0, timeout=20)
+        digest, ended = receive_after_pause(port, pause=1.0, timeout=20)
         assert ended, "the download stalled: no end of stream within 20 s"
         assert digest == hashlib.sha256(data).hexdigest()
 
