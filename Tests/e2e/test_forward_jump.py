@@ -355,3 +355,16 @@ def test_sessions_each_get_their_own_chain(snc, chain, procs, tmp_path):
     connections = [port for port in tcp_peer_port_list(proc.pid) if port == chain["jump1"].port]
     assert len(connections) == 2, connections
     assert children(proc.pid) == []
+
+
+def test_a_jump_host_reached_through_a_ProxyCommand(snc, chain, procs, tmp_path):
+    # The first hop's own ProxyCommand carries the bottom of the chain; the target's session rides inside it.
+    if shutil.which("nc") is None:
+        pytest.skip("nc is not installed")
+    config = write_config(tmp_path, chain, extra="Host jump1\n  ProxyCommand nc %h %p\n")
+    echo = start_echo(procs)
+    data = os.urandom(1 << 20)
+    result = run([snc, "forward", "-F", config, "-J", "jump1", "-W", f"127.0.0.1:{echo}", "target"], input=data, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert sha256(result.stdout) == sha256(data)
+    assert wait_for_log(chain["jump1"], chain["target"].port)
