@@ -15,32 +15,47 @@ enum SSHCallbacks {
     static let receive: @convention(c) (
         libssh2_socket_t, UnsafeMutableRawPointer?, Int, CInt, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
     ) -> Int = { socket, buffer, length, flags, abstract in
-        let context = SSHCallbacks.context(abstract)
-        if let context, context.socket == socket, let carrier = context.carrier {
+        guard let context = SSHCallbacks.context(abstract), context.socket == socket else {
+            // Not the SSH connection (the ssh-agent socket): plain recv(2).
+            while true {
+                let count = Glibc.recv(socket, buffer, length, flags)
+                if count >= 0 { return count }
+                let code = errno
+                if code == EINTR { continue }
+                return -Int(code)
+            }
+        }
+        if let carrier = context.carrier {
             return receive(from: carrier, into: buffer, length: length, context: context)
         }
-        while true {
-            let count = Glibc.recv(socket, buffer, length, flags)
-            if count > 0, let context, context.socket == socket {
-                context.lastReceivedNanoseconds = MonotonicClock.now()
-                context.bytesReceived &+= UInt64(count)
-                // Acknowledge at once rather than after the delayed-ACK timer:
-                // sshd sets TCP_NODELAY only for interactive sessions, so its
-                // second small packet in a row (a channel-open confirmation,
-                // then the target's first bytes) waits for our ACK, 40 ms.
-                // Linux leaves quick-ACK mode on its own, so it is set again
-                // after every read.
-                if context.quickAckApplies {
-                    var on: CInt = 1
-                    if Glibc.setsockopt(socket, CInt(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<CInt>.size)) != 0 {
-                        context.quickAckApplies = false
-                    }
-                }
+        if context.readAhead.isEmpty {
+            while true {
+                let count = context.readAhead.refill { base, capacity in Glibc.recv(socket, base, capacity, flags) }
+                if count == 0 { return 0 }
+                if count > 0 { noteArrival(count, socket: socket, context: context); break }
+                let code = errno
+                if code == EINTR { continue }
+                return -Int(code)
             }
-            if count >= 0 { return count }
-            let code = errno
-            if code == EINTR { continue }
-            return -Int(code)
+        }
+        return context.readAhead.take(into: buffer, length: length)
+    }
+
+    /// Bookkeeping for bytes that arrived on the SSH socket.
+    private static func noteArrival(_ count: Int, socket: CInt, context: SSHSessionContext) {
+        context.lastReceivedNanoseconds = MonotonicClock.now()
+        context.bytesReceived &+= UInt64(count)
+        // Acknowledge at once rather than after the delayed-ACK timer:
+        // sshd sets TCP_NODELAY only for interactive sessions, so its
+        // second small packet in a row (a channel-open confirmation,
+        // then the target's first bytes) waits for our ACK, 40 ms.
+        // Linux leaves quick-ACK mode on its own, so it is set again
+        // after every read.
+        if context.quickAckApplies {
+            var on: CInt = 1
+            if Glibc.setsockopt(socket, CInt(IPPROTO_TCP), TCP_QUICKACK, &on, socklen_t(MemoryLayout<CInt>.size)) != 0 {
+                context.quickAckApplies = false
+            }
         }
     }
 

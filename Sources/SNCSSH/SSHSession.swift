@@ -183,11 +183,12 @@ package final class SSHSession {
         try context.carrier?.session.flushOutbound()
     }
 
-    /// Input already read from the socket by an outer session (a jump
-    /// host's) and queued for this session's carrier, where poll(2) on the
-    /// socket cannot see it: a caller about to sleep must not.
+    /// Input already read from the socket that libssh2 has not taken yet:
+    /// read ahead, or (through a jump host) read by an outer session and
+    /// queued for this session's carrier. poll(2) on the socket cannot see
+    /// it, so a caller about to sleep must not.
     package var hasBufferedInput: Bool {
-        guard let carrier = context.carrier else { return false }
+        guard let carrier = context.carrier else { return !context.readAhead.isEmpty }
         return carrier.hasQueuedData || carrier.session.hasBufferedInput
     }
 

@@ -38,6 +38,8 @@ final class SSHSessionContext {
     var keyboardInteractive: ((KeyboardInteractiveChallenge) -> [String]?)?
     /// Set when the server accepted a public key offered without a signature.
     var publicKeyAccepted = false
+    /// What was read from the socket before libssh2 asked for it (see `ReadAhead`).
+    let readAhead = ReadAhead()
     /// What the socket has not taken yet (see `OutboundBuffer`).
     let outbound = OutboundBuffer()
     /// The first socket error seen while sending, as -errno.
