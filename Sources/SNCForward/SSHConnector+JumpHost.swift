@@ -62,7 +62,7 @@ extension SSHConnector {
         }
         log.debug("channel to \(target) open through jump host \(last.host)")
         do {
-            return SSHLink(through: hopLink, session: try SSHSession(over: channel))
+            return SSHLink(through: hopLink, session: try SSHSession(over: channel, name: "jump host \(last.host)"))
         } catch {
             throw .ssh(error)
         }

@@ -40,23 +40,21 @@ final class OutboundBuffer {
     }
 
     /// Writes as much as the jump host's channel takes now (its window and
-    /// one packet per call). Returns 0 or -errno (a closed window is not an
-    /// error: the rest waits for the far side's window adjustment).
-    func flush(to channel: SSHChannel) -> Int {
+    /// one packet per call). A closed window is not an error: the rest
+    /// waits for the far side's window adjustment.
+    func flush(to channel: SSHChannel) throws(SSHError) {
         while !queue.isEmpty {
-            let failed = queue.withReadable { raw -> (used: Int, result: Bool?) in
-                do {
+            let outcome = queue.withReadable { raw -> (used: Int, result: Result<Bool, SSHError>) in
+                do throws(SSHError) {
                     switch try channel.write(raw) {
-                    case .done(let written) where written > 0: return (written, false)
-                    default: return (0, nil)
+                    case .done(let written) where written > 0: return (written, .success(true))
+                    default: return (0, .success(false))
                     }
                 } catch {
-                    return (0, true)
+                    return (0, .failure(error))
                 }
             }
-            guard let failed else { break }
-            if failed { return -Int(ECONNRESET) }
+            if try !outcome.get() { break }
         }
-        return 0
     }
 }

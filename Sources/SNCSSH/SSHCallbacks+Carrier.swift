@@ -18,6 +18,7 @@ extension SSHCallbacks {
         do {
             result = try carrier.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
         } catch {
+            context.carrierFailed("\(context.carrierName): \(error.message.isEmpty ? error.description : error.message)")
             return -Int(ECONNRESET)
         }
         switch result {
@@ -25,6 +26,8 @@ extension SSHCallbacks {
             if count > 0 {
                 context.lastReceivedNanoseconds = MonotonicClock.now()
                 context.bytesReceived &+= UInt64(count)
+            } else {
+                context.carrierFailed("\(context.carrierName) closed the channel")
             }
             return count
         case .wouldBlock:

@@ -27,17 +27,18 @@ package final class SSHSession {
     }
 
     /// A session whose bytes travel in `channel`, a direct-tcpip channel of
-    /// a jump host's session that this session now owns.
-    package convenience init(over channel: SSHChannel) throws(SSHError) {
-        try self.init(socket: channel.session.socket, carrier: channel)
+    /// a jump host's session that this session now owns; `name` says which
+    /// in messages ("jump host bastion").
+    package convenience init(over channel: SSHChannel, name: String) throws(SSHError) {
+        try self.init(socket: channel.session.socket, carrier: channel, carrierName: name)
     }
 
     /// Wraps `libssh2_session_init_ex` and installs snc's send and recv callbacks.
-    private init(socket: CInt, carrier: SSHChannel?) throws(SSHError) {
+    private init(socket: CInt, carrier: SSHChannel?, carrierName: String = "") throws(SSHError) {
         guard SSHLibrary.initialized else {
             throw SSHError(call: "libssh2_init", code: LIBSSH2_ERROR_ALLOC, message: "libssh2 could not initialise its crypto backend")
         }
-        let context = SSHSessionContext(socket: socket, carrier: carrier)
+        let context = SSHSessionContext(socket: socket, carrier: carrier, carrierName: carrierName)
         let abstract = Unmanaged.passUnretained(context).toOpaque()
         guard let handle = libssh2_session_init_ex(nil, nil, nil, abstract) else {
             throw SSHError(call: "libssh2_session_init_ex", code: LIBSSH2_ERROR_ALLOC, message: "out of memory")
@@ -70,7 +71,8 @@ package final class SSHSession {
         var message: UnsafeMutablePointer<CChar>?
         var length: CInt = 0
         let last = libssh2_session_last_error(handle, &message, &length, 0)
-        let text = message.map { String(cString: $0) } ?? ""
+        // Through a jump host, libssh2 only saw its transport fail; say why.
+        let text = context.carrierFailure ?? message.map { String(cString: $0) } ?? ""
         return SSHError(call: call, code: code ?? last, message: text)
     }
 
@@ -178,7 +180,8 @@ package final class SSHSession {
             if result != 0 { context.sendError = result }
         }
         if context.sendError != 0 {
-            throw SSHError(call: "send", code: LIBSSH2_ERROR_SOCKET_SEND, message: String(cString: strerror(CInt(-context.sendError))))
+            throw SSHError(call: "send", code: LIBSSH2_ERROR_SOCKET_SEND,
+                           message: context.carrierFailure ?? String(cString: strerror(CInt(-context.sendError))))
         }
         try context.carrier?.session.flushOutbound()
     }
@@ -189,7 +192,9 @@ package final class SSHSession {
     /// it, so a caller about to sleep must not.
     package var hasBufferedInput: Bool {
         guard let carrier = context.carrier else { return !context.readAhead.isEmpty }
-        return carrier.hasQueuedData || carrier.session.hasBufferedInput
+        // The carrier's end counts: only this session's next read turns it
+        // into the error that ends the tunnel.
+        return carrier.hasQueuedData || carrier.receivedEOF || carrier.session.hasBufferedInput
     }
 
     // MARK: Liveness

@@ -7,7 +7,24 @@ extension SSHSessionContext {
     /// Passes on what the transport takes now, never waiting. 0 or -errno.
     func flush() -> Int {
         guard let carrier else { return outbound.flush(to: socket) }
-        return outbound.flush(to: carrier)
+        do {
+            try outbound.flush(to: carrier)
+        } catch {
+            carrierFailed("\(carrierName): \(error.message.isEmpty ? error.description : error.message)")
+            return -Int(ECONNRESET)
+        }
+        // The carrier's end may have been read while writing (libssh2 reads
+        // the socket first), where nothing else would notice it.
+        if carrier.receivedEOF {
+            carrierFailed("\(carrierName) closed the channel")
+            return -Int(ECONNRESET)
+        }
+        return 0
+    }
+
+    /// Records the first reason the carrier failed.
+    func carrierFailed(_ reason: String) {
+        if carrierFailure == nil { carrierFailure = reason }
     }
 
     /// Flushes this session's buffer and, through the carrier, every outer

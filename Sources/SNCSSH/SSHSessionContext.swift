@@ -18,10 +18,17 @@ final class SSHSessionContext {
     /// context owns it, so it (and the outer session it holds) outlives
     /// the `LIBSSH2_SESSION` that sends through it.
     let carrier: SSHChannel?
+    /// What to call the carrier in messages ("jump host bastion").
+    let carrierName: String
+    /// Why the carrier stopped carrying (its end, or the outer session's
+    /// error), which is why this session failed: its messages say this
+    /// rather than libssh2's "socket disconnect".
+    var carrierFailure: String?
 
-    init(socket: CInt, carrier: SSHChannel?) {
+    init(socket: CInt, carrier: SSHChannel?, carrierName: String = "") {
         self.socket = socket
         self.carrier = carrier
+        self.carrierName = carrierName
     }
 
     /// Monotonic nanoseconds of the last time the server sent us a byte:
@@ -31,7 +38,7 @@ final class SSHSessionContext {
     /// has queued new packets (which may belong to any channel).
     var bytesReceived: UInt64 = 0
     /// False once TCP_QUICKACK failed: the session runs over a socketpair to
-    /// a ProxyCommand or jump-host child, where the option does not exist and
+    /// a ProxyCommand, where the option does not exist and
     /// trying again after every read would cost a failing system call each.
     var quickAckApplies = true
     /// Answers keyboard-interactive prompts during `authenticateKeyboardInteractive`.

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -17,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, run, sha256
-from sshd_fixture import (SSHD, _listening, dedicated_sshd, echo_roundtrip, restart_sshd, start_echo, start_forward,
-                          start_sshd, stop_sshd)
+from conftest import free_port, run, sha256, wait_for_port
+from sshd_fixture import (SSHD, _listening, dedicated_sshd, echo_roundtrip, restart_sshd, sshd_children, start_echo,
+                          start_forward, start_sshd, stop_sshd)
 from test_forward_slow_reader import assert_late_downloads_complete, serve_file
 
 
@@ -368,3 +369,45 @@ def test_a_jump_host_reached_through_a_ProxyCommand(snc, chain, procs, tmp_path)
     assert result.returncode == 0, result.stderr
     assert sha256(result.stdout) == sha256(data)
     assert wait_for_log(chain["jump1"], chain["target"].port)
+
+
+SINK = r"""
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    while c.recv(1 << 20):
+        pass
+    c.close()
+"""
+
+
+def test_a_destination_that_dies_mid_upload_ends_the_tunnel_naming_the_hop(snc, chain, procs, tmp_path):
+    # No ServerAliveInterval: only the jump host's close of the channel tells snc the
+    # destination is gone, and snc may read that close while it is writing.
+    sink = free_port()
+    procs.start(["python3", "-c", SINK, sink])
+    wait_for_port(sink)
+    config = write_config(tmp_path, chain)
+    local = free_port()
+    proc = start_forward(procs, snc, ["-F", config, "-o", "ServerAliveInterval=0", "-J", "jump1",
+                                      "-L", f"{local}:127.0.0.1:{sink}", "target"], local)
+    chunk = os.urandom(1 << 16)
+    with socket.create_connection(("127.0.0.1", local), timeout=5) as client:
+        sent_until = time.monotonic() + 0.5
+        while time.monotonic() < sent_until:
+            client.sendall(chunk)
+        for pid in sshd_children(chain["target"]):
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                client.sendall(chunk)
+            except OSError:
+                time.sleep(0.05)
+    assert proc.wait(timeout=5) == 1
+    err = proc.stderr.read().decode()
+    assert "(jump host jump1 closed the channel)" in err, err
