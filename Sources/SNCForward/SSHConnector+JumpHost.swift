@@ -61,6 +61,7 @@ extension SSHConnector {
             throw .jumpHost(hop: last.host, error: failure)
         }
         log.debug("channel to \(target) open through jump host \(last.host)")
+        hopSession.configureKeepalive(intervalSeconds: hopConfiguration.serverAliveInterval)
         do {
             return SSHLink(through: hopLink, session: try SSHSession(over: channel, name: "jump host \(last.host)"))
         } catch {

@@ -33,6 +33,8 @@ final class TunnelWorker {
     var closing: [SSHChannel] = []
     var closingAttemptedAt: UInt64 = .max
     var nextPeer = 0
+    /// Whether a jump host under the session sends keepalives of its own.
+    let jumpHostKeepalives: Bool
     /// poll(2) said the SSH socket has bytes (or EOF) no libssh2 call has read yet.
     var socketReadable = false
     /// Something outside poll (a new connection, the first turn) needs a pass before sleeping.
@@ -48,6 +50,7 @@ final class TunnelWorker {
         guard let session = link.session else { throw .connectionLost(host: hostName, reason: "no session") }
         self.link = link
         self.session = session
+        self.jumpHostKeepalives = session.jumpHostKeepaliveInterval > 0
         self.settings = settings
         self.log = log
         self.hostName = hostName
@@ -133,7 +136,7 @@ final class TunnelWorker {
         // invisible to poll: look, but do not sleep.
         let bufferedInput = session.hasBufferedInput
         var timeout: Int32 = bufferedInput ? 0 : timeoutMilliseconds ?? -1
-        if settings.serverAliveInterval > 0 { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
+        if settings.serverAliveInterval > 0 || jumpHostKeepalives { timeout = timeout < 0 ? 1000 : min(timeout, 1000) }
         if !accepting { timeout = timeout < 0 ? acceptWait : min(timeout, acceptWait) }
         if let setupDeadline = earliestSetupDeadline {
             let wait = setupDeadline.remainingMilliseconds
@@ -198,6 +201,9 @@ final class TunnelWorker {
             try pumpClosing()
             if settings.serverAliveInterval > 0 && session.pendingOutboundBytes == 0 {
                 do { _ = try session.sendKeepaliveIfDue() } catch { throw lost(error) }
+            }
+            if jumpHostKeepalives && session.pendingOutboundBytes == 0 {
+                do { try session.sendJumpHostKeepalivesIfDue() } catch { throw lost(error) }
             }
             do { try session.flushOutbound() } catch { throw lost(error) }
             if session.bytesReceived == before { break }

@@ -209,7 +209,28 @@ package final class SSHSession {
     /// never hands the replies back and keeps every one queued (a leak that
     /// also slows every later channel read), so liveness is judged elsewhere.
     package func configureKeepalive(intervalSeconds: Int) {
-        libssh2_keepalive_config(handle, 0, UInt32(clamping: max(intervalSeconds, 0)))
+        context.keepaliveInterval = max(intervalSeconds, 0)
+        libssh2_keepalive_config(handle, 0, UInt32(clamping: context.keepaliveInterval))
+    }
+
+    /// The shortest keepalive interval among the jump hosts' sessions under
+    /// this one; 0 when none sends keepalives.
+    package var jumpHostKeepaliveInterval: Int {
+        guard let outer = context.carrier?.session else { return 0 }
+        let own = outer.context.keepaliveInterval
+        let deeper = outer.jumpHostKeepaliveInterval
+        if own == 0 || deeper == 0 { return max(own, deeper) }
+        return min(own, deeper)
+    }
+
+    /// Sends each jump host's keepalive that is due, as the `ssh -W` run for
+    /// that hop would (its own ServerAliveInterval): an idle chain still
+    /// shows traffic on every hop's connection, which NAT and firewalls
+    /// in front of a bastion watch.
+    package func sendJumpHostKeepalivesIfDue() throws(SSHError) {
+        guard let outer = context.carrier?.session else { return }
+        if outer.context.keepaliveInterval > 0 { _ = try outer.sendKeepaliveIfDue() }
+        try outer.sendJumpHostKeepalivesIfDue()
     }
 
     /// Wraps `libssh2_keepalive_send`: sends a keepalive if one is due and

@@ -41,6 +41,8 @@ final class SSHSessionContext {
     /// a ProxyCommand, where the option does not exist and
     /// trying again after every read would cost a failing system call each.
     var quickAckApplies = true
+    /// Seconds between keepalives (`configureKeepalive`); 0 = none.
+    var keepaliveInterval = 0
     /// Answers keyboard-interactive prompts during `authenticateKeyboardInteractive`.
     var keyboardInteractive: ((KeyboardInteractiveChallenge) -> [String]?)?
     /// Set when the server accepted a public key offered without a signature.

@@ -411,3 +411,23 @@ def test_a_destination_that_dies_mid_upload_ends_the_tunnel_naming_the_hop(snc, 
     assert proc.wait(timeout=5) == 1
     err = proc.stderr.read().decode()
     assert "(jump host jump1 closed the channel)" in err, err
+
+
+def keepalives_logged(server) -> int:
+    """How many libssh2 keepalive requests the sshd logged (LogLevel DEBUG)."""
+    log = (server.dir / "sshd.log").read_text(errors="replace")
+    return len(re.findall(r"server_input_global_request: rtype keepalive@libssh2\.org", log))
+
+
+def test_a_jump_host_sends_keepalives_at_its_own_interval(snc, chain, procs, tmp_path):
+    # ServerAliveInterval 1 for the jump host only, off for the target: as with the ssh -W that
+    # ssh runs for a hop, an idle tunnel still talks to the jump host every second.
+    config = write_config(tmp_path, chain, extra="Host jump1\n  ServerAliveInterval 1\nHost target\n  ServerAliveInterval 0\n")
+    echo = start_echo(procs)
+    listen = free_port()
+    before_jump, before_target = keepalives_logged(chain["jump1"]), keepalives_logged(chain["target"])
+    proc = start_forward(procs, snc, ["-F", config, "-J", "jump1", "-L", f"{listen}:127.0.0.1:{echo}", "target"], listen)
+    time.sleep(3.5)
+    assert keepalives_logged(chain["jump1"]) - before_jump >= 2
+    assert keepalives_logged(chain["target"]) == before_target
+    assert proc.poll() is None
