@@ -156,13 +156,16 @@ def sshd():
 
 ECHO_SERVER = r"""
 import socket, sys, threading
+# argv[2] == "sink": read and discard instead of echoing.
+sink = sys.argv[2:] == ["sink"]
 def handle(c):
     try:
         while True:
             d = c.recv(1 << 20)
             if not d:
                 break
-            c.sendall(d)
+            if not sink:
+                c.sendall(d)
         c.shutdown(socket.SHUT_WR)
     except OSError:
         pass
@@ -187,6 +190,14 @@ def start_echo(procs) -> int:
     """A threaded TCP echo server (half-close aware) on a free port."""
     port = free_port()
     procs.start(["python3", "-c", ECHO_SERVER, port])
+    wait_for_port(port)
+    return port
+
+
+def start_sink(procs) -> int:
+    """The same server reading and discarding everything, on a free port."""
+    port = free_port()
+    procs.start(["python3", "-c", ECHO_SERVER, port, "sink"])
     wait_for_port(port)
     return port
 

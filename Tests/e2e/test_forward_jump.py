@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, run, sha256, wait_for_port
+from conftest import free_port, run, sha256
 from sshd_fixture import (SSHD, _listening, dedicated_sshd, echo_roundtrip, restart_sshd, sshd_children, start_echo,
-                          start_forward, start_sshd, stop_sshd)
+                          start_forward, start_sink, start_sshd, stop_sshd)
 from test_forward_slow_reader import assert_late_downloads_complete, serve_file
 
 
@@ -371,26 +371,10 @@ def test_a_jump_host_reached_through_a_ProxyCommand(snc, chain, procs, tmp_path)
     assert wait_for_log(chain["jump1"], chain["target"].port)
 
 
-SINK = r"""
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-s.listen(8)
-while True:
-    c, _ = s.accept()
-    while c.recv(1 << 20):
-        pass
-    c.close()
-"""
-
-
 def test_a_destination_that_dies_mid_upload_ends_the_tunnel_naming_the_hop(snc, chain, procs, tmp_path):
     # No ServerAliveInterval: only the jump host's close of the channel tells snc the
     # destination is gone, and snc may read that close while it is writing.
-    sink = free_port()
-    procs.start(["python3", "-c", SINK, sink])
-    wait_for_port(sink)
+    sink = start_sink(procs)
     config = write_config(tmp_path, chain)
     local = free_port()
     proc = start_forward(procs, snc, ["-F", config, "-o", "ServerAliveInterval=0", "-J", "jump1",
