@@ -12,30 +12,15 @@ extension TunnelWorker {
         for spec in specs {
             // ssh's channel_rfwd_bind_host: no address = loopback, "*" or "" = every interface.
             let bindHost = spec.bindAddress.map { $0 == "*" ? "" : $0 } ?? "localhost"
-            let deadline = Deadline(milliseconds: 30_000)
             let listener: SSHRemoteListener
-            waiting: while true {
-                do {
-                    switch try session.listenRemotely(host: bindHost, port: spec.port, queueSize: 128) {
-                    case .done(let granted):
-                        listener = granted
-                        break waiting
-                    case .wouldBlock:
-                        break
-                    }
-                } catch {
-                    if error.isDisconnect { throw lost(error) }
-                    throw .remoteForwardFailed(port: spec.port, reason: error.isRequestDenied ? nil : error.message)
+            do {
+                listener = try SessionDriver.run(session, deadline: Deadline(milliseconds: 30_000)) { () throws(SSHError) in
+                    try session.listenRemotely(host: bindHost, port: spec.port, queueSize: 128)
                 }
-                do { try session.flushOutbound() } catch { throw lost(error) }
-                if deadline.hasPassed { throw .remoteForwardFailed(port: spec.port, reason: "no answer from the server") }
-                do {
-                    if !session.hasBufferedInput {
-                        try Poll.wait(for: link.descriptor, PollEvents(rawValue: session.pollEvents), timeoutMilliseconds: min(deadline.remainingMilliseconds, 1000))
-                    }
-                } catch {
-                    throw .system(error)
-                }
+            } catch {
+                if error.isTimeout { throw .remoteForwardFailed(port: spec.port, reason: "no answer from the server") }
+                if error.isDisconnect { throw lost(error) }
+                throw .remoteForwardFailed(port: spec.port, reason: error.isRequestDenied ? nil : error.message)
             }
             if spec.port == 0 {
                 log.banner(["Allocated port \(listener.boundPort) for remote forward to \(spec.host):\(spec.hostPort)"])
