@@ -19,7 +19,7 @@ extension ForwardError {
         case .serverSilent(_, let seconds): "server not responding (no reply for \(seconds)s)"
         case .connect(_, _, let error): error.errno.description
         case .connectTimeout: "Connection timed out"
-        case .handshake(_, let error): error.message.isEmpty ? error.description : error.message
+        case .handshake(_, let error): error.reason
         case .resolve(let error): error.message
         case .jumpHost(let hop, let error): "jump host \(hop): \(error.lossReason)"
         default: description

@@ -39,7 +39,7 @@ package enum ForwardError: Error, Sendable, CustomStringConvertible {
         case .resolve(let error): "Could not resolve hostname \(error.host): \(error.message)"
         case .connect(let host, let port, let error): "connect to host \(host) port \(port): \(error.errno.description)"
         case .connectTimeout(let host, let port): "connect to host \(host) port \(port): Connection timed out"
-        case .handshake(let host, let error): "handshake with \(host) failed: \(error.message.isEmpty ? error.description : error.message)"
+        case .handshake(let host, let error): "handshake with \(host) failed: \(error.reason)"
         case .hostKeyVerificationFailed: "Host key verification failed."
         case .permissionDenied(let user, let host, let methods):
             "\(user)@\(host): Permission denied (\(methods.joined(separator: ",")))."

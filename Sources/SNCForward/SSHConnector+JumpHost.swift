@@ -56,7 +56,7 @@ extension SSHConnector {
         } catch {
             if error.isTimeout { throw .connectTimeout(host: configuration.hostName, port: configuration.port) }
             let failure: ForwardError = error.isDisconnect
-                ? .connectionLost(host: hopConfiguration.hostName, reason: error.message.isEmpty ? error.description : error.message)
+                ? .connectionLost(host: hopConfiguration.hostName, reason: error.reason)
                 : .channelOpenFailed(target: target, reason: error.channelRefusalReason)
             throw .jumpHost(hop: last.host, error: failure)
         }

@@ -50,7 +50,7 @@ final class TunnelWorker {
         guard let session = link.session else { throw .connectionLost(host: hostName, reason: "no session") }
         self.link = link
         self.session = session
-        self.jumpHostKeepalives = session.jumpHostKeepaliveInterval > 0
+        self.jumpHostKeepalives = session.hasJumpHostKeepalives
         self.settings = settings
         self.log = log
         self.hostName = hostName
@@ -211,6 +211,6 @@ final class TunnelWorker {
     }
 
     func lost(_ error: SSHError) -> ForwardError {
-        .connectionLost(host: hostName, reason: error.message.isEmpty ? error.description : error.message)
+        .connectionLost(host: hostName, reason: error.reason)
     }
 }

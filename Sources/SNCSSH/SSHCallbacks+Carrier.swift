@@ -18,7 +18,7 @@ extension SSHCallbacks {
         do {
             result = try carrier.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: length))
         } catch {
-            context.carrierFailed("\(context.carrierName): \(error.message.isEmpty ? error.description : error.message)")
+            context.carrierFailed(error)
             return -Int(ECONNRESET)
         }
         switch result {
@@ -27,7 +27,7 @@ extension SSHCallbacks {
                 context.lastReceivedNanoseconds = MonotonicClock.now()
                 context.bytesReceived &+= UInt64(count)
             } else {
-                context.carrierFailed("\(context.carrierName) closed the channel")
+                context.carrierEnded()
             }
             return count
         case .wouldBlock:

@@ -18,6 +18,10 @@ package struct SSHError: Error, Sendable, CustomStringConvertible {
 
     package var description: String { message.isEmpty ? "\(call): libssh2 error \(code)" : "\(call): \(message)" }
 
+    /// Why it failed, for a message: libssh2's (or the server's) words, or
+    /// the call and code when there are none.
+    package var reason: String { message.isEmpty ? description : message }
+
     /// The peer closed the TCP connection or the socket failed.
     package var isDisconnect: Bool {
         code == LIBSSH2_ERROR_SOCKET_DISCONNECT || code == LIBSSH2_ERROR_SOCKET_RECV

@@ -213,14 +213,10 @@ package final class SSHSession {
         libssh2_keepalive_config(handle, 0, UInt32(clamping: context.keepaliveInterval))
     }
 
-    /// The shortest keepalive interval among the jump hosts' sessions under
-    /// this one; 0 when none sends keepalives.
-    package var jumpHostKeepaliveInterval: Int {
-        guard let outer = context.carrier?.session else { return 0 }
-        let own = outer.context.keepaliveInterval
-        let deeper = outer.jumpHostKeepaliveInterval
-        if own == 0 || deeper == 0 { return max(own, deeper) }
-        return min(own, deeper)
+    /// Whether a jump host's session under this one sends keepalives.
+    package var hasJumpHostKeepalives: Bool {
+        guard let outer = context.carrier?.session else { return false }
+        return outer.context.keepaliveInterval > 0 || outer.hasJumpHostKeepalives
     }
 
     /// Sends each jump host's keepalive that is due, as the `ssh -W` run for

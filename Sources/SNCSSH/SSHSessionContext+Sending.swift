@@ -10,21 +10,26 @@ extension SSHSessionContext {
         do {
             try outbound.flush(to: carrier)
         } catch {
-            carrierFailed("\(carrierName): \(error.message.isEmpty ? error.description : error.message)")
+            carrierFailed(error)
             return -Int(ECONNRESET)
         }
         // The carrier's end may have been read while writing (libssh2 reads
         // the socket first), where nothing else would notice it.
         if carrier.receivedEOF {
-            carrierFailed("\(carrierName) closed the channel")
+            carrierEnded()
             return -Int(ECONNRESET)
         }
         return 0
     }
 
-    /// Records the first reason the carrier failed.
-    func carrierFailed(_ reason: String) {
-        if carrierFailure == nil { carrierFailure = reason }
+    /// Records that the outer session failed, unless an earlier reason is known.
+    func carrierFailed(_ error: SSHError) {
+        if carrierFailure == nil { carrierFailure = "\(carrierName): \(error.reason)" }
+    }
+
+    /// Records that the jump host closed the carrier, unless an earlier reason is known.
+    func carrierEnded() {
+        if carrierFailure == nil { carrierFailure = "\(carrierName) closed the channel" }
     }
 
     /// Flushes this session's buffer and, through the carrier, every outer

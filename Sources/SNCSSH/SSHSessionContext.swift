@@ -47,8 +47,10 @@ final class SSHSessionContext {
     var keyboardInteractive: ((KeyboardInteractiveChallenge) -> [String]?)?
     /// Set when the server accepted a public key offered without a signature.
     var publicKeyAccepted = false
-    /// What was read from the socket before libssh2 asked for it (see `ReadAhead`).
-    let readAhead = ReadAhead()
+    /// What was read from the socket before libssh2 asked for it (see
+    /// `ReadAhead`). Made on first use: a session carried by a jump host's
+    /// channel never reads the socket itself.
+    lazy var readAhead = ReadAhead()
     /// What the socket has not taken yet (see `OutboundBuffer`).
     let outbound = OutboundBuffer()
     /// The first socket error seen while sending, as -errno.
